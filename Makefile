@@ -1,0 +1,27 @@
+# Two commands a new user needs:   make book   (build the HTML book)   and   make test   (run every test).
+# Each installs what it needs into .venv first (once; redone when pyproject.toml changes).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JOBS   ?= 2
+
+.PHONY: install book test benchmark exercises clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# torch pinned exactly and installed first: anything else resolves to a multi-GB CUDA build.
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e '.[book,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: install
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
+
+benchmark: install
+	$(PY) benchmarks/bench_rnn.py
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,20 @@
+"""Recurrent networks from scratch in NumPy: forward AND hand-written backward.
+
+Cell level (what exercises ask for):   rnn_cell_forward/backward, lstm_cell_forward/backward, gru_cell_forward/backward
+Sequence level (one layer):             rnn_forward/backward, lstm_forward/backward, gru_forward/backward
+Modules mirroring torch.nn:             RNN, LSTM, GRU, Linear
+Shared pieces:                          sigmoid, softmax, losses, SGD, Adam, clip_grad_norm, gradient checking
+"""
+from .functional import log_softmax, relu, sigmoid, softmax, tanh
+from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
+from .gru_cell import gru_cell_backward, gru_cell_forward
+from .layer import layer_backward, layer_forward, truncation_windows
+from .linear import Linear, linear_backward, linear_forward
+from .losses import mse_loss, softmax_cross_entropy
+from .lstm_cell import lstm_cell_backward, lstm_cell_forward
+from .modules import GRU, LSTM, RNN, RNNBase
+from .optim import SGD, Adam, clip_grad_norm
+from .rnn_cell import rnn_cell_backward, rnn_cell_forward
+from .sequence import gru_backward, gru_forward, lstm_backward, lstm_forward, rnn_backward, rnn_forward
+
+__all__ = [name for name in dir() if not name.startswith("_")]
