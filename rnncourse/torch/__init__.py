@@ -1,0 +1,8 @@
+"""The course's models written from PyTorch primitives (nn.Parameter + tensor ops; autograd for backward).
+
+Twins of ``rnncourse.scratch``: same equations, same state_dict keys as torch.nn.
+"""
+from .cells import gru_step, lstm_step, rnn_relu_step, rnn_tanh_step
+from .modules import GRU, LSTM, RNN, RNNBase
+
+__all__ = ["RNN", "LSTM", "GRU", "RNNBase", "rnn_tanh_step", "rnn_relu_step", "lstm_step", "gru_step"]

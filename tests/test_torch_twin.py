@@ -1,0 +1,64 @@
+"""rnncourse.torch (built from tensor ops) against torch.nn: same keys, same outputs, same gradients."""
+import itertools
+
+import pytest
+import torch
+
+import rnncourse.torch as twin
+from rnncourse.scratch import rel_error
+from torch_reference import run_reference
+
+COMBOS = list(itertools.product(["RNN", "LSTM", "GRU"], [1, 2], [False, True], [False, True], [False, True]))
+
+
+def _t(a):
+    return torch.from_numpy(a).requires_grad_()
+
+
+@pytest.mark.parametrize("kind,num_layers,bidirectional,batch_first,bias", COMBOS)
+def test_twin_matches_torch_nn(kind, num_layers, bidirectional, batch_first, bias):
+    ref = run_reference(kind, num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first, bias=bias)
+    ours = getattr(twin, kind)(5, 7, num_layers=num_layers, bidirectional=bidirectional,
+                               batch_first=batch_first, bias=bias, dtype=torch.float64)
+    assert list(ours.state_dict()) == list(ref.module.state_dict())
+    ours.load_state_dict(ref.module.state_dict())
+
+    x = _t(ref.x)
+    states = [_t(s) for s in (ref.state0 if kind == "LSTM" else (ref.state0,))]
+    out, final = ours(x, tuple(states) if kind == "LSTM" else states[0])
+    finals = list(final) if kind == "LSTM" else [final]
+    d_finals = ref.d_state if kind == "LSTM" else (ref.d_state,)
+    want_finals = ref.state if kind == "LSTM" else (ref.state,)
+    assert rel_error(out.detach().numpy(), ref.output) < 1e-10
+    for f, w in zip(finals, want_finals):
+        assert rel_error(f.detach().numpy(), w) < 1e-10
+
+    loss = (out * torch.from_numpy(ref.d_output)).sum() + sum((f * torch.from_numpy(d)).sum() for f, d in zip(finals, d_finals))
+    loss.backward()
+    assert rel_error(x.grad.numpy(), ref.dx) < 1e-8
+    for s, w in zip(states, ref.d_state0 if kind == "LSTM" else (ref.d_state0,)):
+        assert rel_error(s.grad.numpy(), w) < 1e-8
+    for name, p in ours.named_parameters():
+        assert rel_error(p.grad.numpy(), ref.param_grads[name]) < 1e-8, name
+
+
+def test_twin_relu_and_unbatched():
+    ref = run_reference("RNN", nonlinearity="relu", num_layers=2, bidirectional=True, unbatched=True)
+    ours = twin.RNN(5, 7, num_layers=2, nonlinearity="relu", bidirectional=True, dtype=torch.float64)
+    ours.load_state_dict(ref.module.state_dict())
+    out, h = ours(torch.from_numpy(ref.x), torch.from_numpy(ref.state0))
+    assert out.shape == ref.output.shape and h.shape == ref.state.shape
+    assert rel_error(out.detach().numpy(), ref.output) < 1e-10
+
+
+def test_twin_default_init_bound():
+    m = twin.LSTM(3, 25)
+    assert all(p.abs().max().item() <= 1 / 5 for p in m.parameters())
+
+
+def test_twin_rejects_bad_input():
+    m = twin.GRU(4, 3)
+    with pytest.raises(ValueError, match=r"I=4.*got \(5, 2, 6\)"):
+        m(torch.zeros(5, 2, 6))
+    with pytest.raises(ValueError, match=r"h_0 must have shape \(1, 2, 3\)"):
+        m(torch.zeros(5, 2, 4), torch.zeros(1, 2, 5))
