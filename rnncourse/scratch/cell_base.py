@@ -28,6 +28,7 @@ class CellKind:
     name: str = "cell"
     num_gates: int = 1     # G: weight_ih has G*H rows
     num_states: int = 1    # 1 for (h,), 2 for LSTM's (h, c)
+    shared_gate_grads: bool = True  # step_backward returns d_gx is d_gh (False for the GRU)
 
     def step(self, gx, weight_hh, bias_hh, state):
         """One step. gx: (B, G*H); state: tuple of (B, H). Returns (new_state, step_cache)."""

@@ -8,13 +8,19 @@ import numpy as np
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
-    r"""Logistic sigmoid :math:`\sigma(a) = 1 / (1 + e^{-a})`, stable for large :math:`|a|`.
+    r"""Logistic sigmoid :math:`\sigma(a) = 1 / (1 + e^{-a})`, accurate and overflow-safe for any :math:`a`.
 
-    Only :math:`e^{-|a|}` is ever computed, so nothing overflows: for :math:`a \ge 0` we use
-    :math:`1/(1+e^{-a})` and for :math:`a < 0` the equal form :math:`e^{a}/(1+e^{a})`.
+    For very negative :math:`a`, :math:`e^{-a}` overflows to ``inf`` and :math:`1/(1+\infty) = 0`, the
+    correct limit, so we silence that overflow instead of branching on the sign. Every other :math:`a`
+    keeps full relative precision (e.g. :math:`\sigma(-30) \approx 9.4\times10^{-14}` to the last digit),
+    and the whole thing is two in-place passes after the exponential: the hot path of every gated cell.
     """
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0, e) / (1.0 + e)
+    with np.errstate(over="ignore"):
+        e = np.exp(-np.asarray(a))
+    if e.ndim == 0:
+        return 1.0 / (1.0 + e)
+    e += 1.0
+    return np.reciprocal(e, out=e)
 
 
 def tanh(a: np.ndarray) -> np.ndarray:

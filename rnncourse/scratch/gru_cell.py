@@ -25,6 +25,7 @@ class GRUKind(CellKind):
     name = "GRU"
     num_gates = 3
     num_states = 1
+    shared_gate_grads = False
 
     def step(self, gx, weight_hh, bias_hh, state):
         (h,) = state

@@ -84,7 +84,8 @@ def layer_backward(d_hs, d_state_last, cache: LayerCache, truncation=None):
     if d_state_last is None:
         d_state_last = zeros
     d_gx_all = np.zeros((T, B, G), dtype=hs.dtype)
-    d_gh_all = np.zeros((T, B, G), dtype=hs.dtype)
+    # RNN and LSTM steps return one array as both dL/dgx and dL/dgh: accumulate it once.
+    d_gh_all = d_gx_all if kind.shared_gate_grads else np.zeros((T, B, G), dtype=hs.dtype)
     windows = [(0, 0, T)] if truncation is None else list(truncation_windows(T, *truncation))
     d_state0 = zeros
     for inject_from, stop, end in windows:
@@ -94,7 +95,8 @@ def layer_backward(d_hs, d_state_last, cache: LayerCache, truncation=None):
                 d_state = (d_state[0] + d_hs[t],) + tuple(d_state[1:])
             d_gx, d_gh, d_state = kind.step_backward(d_state, cache.step_caches[t], cache.weight_hh)
             d_gx_all[t] += d_gx
-            d_gh_all[t] += d_gh
+            if not kind.shared_gate_grads:
+                d_gh_all[t] += d_gh
         if stop == 0:
             d_state0 = tuple(a + b for a, b in zip(d_state0, d_state))
     h_prev = np.concatenate([cache.h0[None], hs[:-1]], axis=0)

@@ -30,22 +30,28 @@ class LSTMKind(CellKind):
         h, c = state
         a = gx + hidden_projection(h, weight_hh, bias_hh)
         H = h.shape[1]
-        ifo = sigmoid(a[:, np.r_[0 : 2 * H, 3 * H : 4 * H]])  # one call for the three sigmoid gates
-        i, f, o = ifo[:, :H], ifo[:, H : 2 * H], ifo[:, 2 * H :]
-        g = np.tanh(a[:, 2 * H : 3 * H])
+        # act holds [i, f, g, o] side by side, so backward can form every gate derivative in one pass.
+        act = sigmoid(a)
+        act[:, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
+        i, f, g, o = act[:, :H], act[:, H : 2 * H], act[:, 2 * H : 3 * H], act[:, 3 * H :]
         c_next = f * c + i * g
         tanh_c = np.tanh(c_next)
-        h_next = o * tanh_c
-        return (h_next, c_next), (i, f, g, o, c, tanh_c)
+        return (o * tanh_c, c_next), (act, c, tanh_c)
 
     def step_backward(self, d_state, step_cache, weight_hh):
         dh_next, dc_next = d_state
-        i, f, g, o, c_prev, tanh_c = step_cache
-        do = dh_next * tanh_c
+        act, c_prev, tanh_c = step_cache
+        H = c_prev.shape[1]
+        i, f, g, o = act[:, :H], act[:, H : 2 * H], act[:, 2 * H : 3 * H], act[:, 3 * H :]
         dc = dc_next + dh_next * o * (1 - tanh_c * tanh_c)
-        da = np.concatenate(
-            [dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g * g), do * o * (1 - o)], axis=1
-        )
+        d_act = np.empty_like(act)                      # dL/d[i, f, g, o]
+        np.multiply(dc, g, out=d_act[:, :H])
+        np.multiply(dc, c_prev, out=d_act[:, H : 2 * H])
+        np.multiply(dc, i, out=d_act[:, 2 * H : 3 * H])
+        np.multiply(dh_next, tanh_c, out=d_act[:, 3 * H :])
+        deriv = act * (1 - act)                         # sigmoid' = s(1 - s) ...
+        deriv[:, 2 * H : 3 * H] = 1 - g * g             # ... except tanh' = 1 - g^2 for the block input
+        da = d_act * deriv
         return da, da, (da @ weight_hh, dc * f)
 
 
