@@ -113,3 +113,11 @@ def test_grads_accumulate_until_zero_grad():
     assert rel_error(ours.grads["weight_hh_l0"], 2 * ref.param_grads["weight_hh_l0"]) < 1e-8
     ours.zero_grad()
     assert all(not g.any() for g in ours.grads.values())
+
+
+def test_repr_names_non_default_options_like_torch():
+    import torch
+    for kind in KINDS:
+        args = dict(num_layers=2, batch_first=True, bidirectional=True)
+        assert repr(getattr(scratch, kind)(3, 4, **args)) == repr(getattr(torch.nn, kind)(3, 4, **args))
+        assert repr(getattr(scratch, kind)(3, 4)) == repr(getattr(torch.nn, kind)(3, 4))

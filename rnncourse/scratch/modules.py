@@ -208,8 +208,8 @@ class RNNBase:
         return self._from_time_major(d_layer_out, unbatched), self._pack_state(d_states0, unbatched)
 
     def __repr__(self) -> str:
-        extra = "".join(f", {k}={getattr(self, k)}" for k in ("num_layers", "bias", "batch_first", "bidirectional")
-                        if getattr(self, k) != {"num_layers": 1, "bias": True}.get(k, False))
+        defaults = {"num_layers": 1, "bias": True, "batch_first": False, "bidirectional": False}
+        extra = "".join(f", {k}={getattr(self, k)}" for k, v in defaults.items() if getattr(self, k) != v)
         return f"{type(self).__name__}({self.input_size}, {self.hidden_size}{extra})"
 
 
