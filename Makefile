@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: install book test benchmark exercises clean
+.PHONY: install book test benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,8 @@ benchmark: install
 
 clean:
 	rm -rf _build .pytest_cache
+
+# The book: executes every chapter (cached in _build/.jupyter_cache), rebuilds every page (--all) and
+# turns every Sphinx warning into an error (-W --keep-going), so a broken cell, reference or citation fails.
+book: install
+	$(VENV)/bin/jupyter-book build . --all -W --keep-going
