@@ -29,4 +29,4 @@ clean:
 # The book: executes every chapter (cached in _build/.jupyter_cache), rebuilds every page (--all) and
 # turns every Sphinx warning into an error (-W --keep-going), so a broken cell, reference or citation fails.
 book: install
-	$(VENV)/bin/jupyter-book build . --all -W --keep-going
+	RNNCOURSE_PROGRESS=0 $(VENV)/bin/jupyter-book build . --all -W --keep-going

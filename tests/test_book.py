@@ -4,6 +4,7 @@ browser shows typeset math and loaded figures.
 The book is built once per test module into a temporary directory (the execution cache in
 _build/.jupyter_cache is shared with `make book`, so unchanged chapters are not re-executed).
 """
+import os
 import re
 import shutil
 import subprocess
@@ -30,7 +31,8 @@ def chapter_files():
 def html_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
     proc = subprocess.run([str(JB), "build", str(ROOT), "--path-output", str(out), "--all", "-W", "--keep-going"],
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "RNNCOURSE_PROGRESS": "0"})
     if proc.returncode != 0:
         pytest.fail(f"book build failed (exit {proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
     return out / "_build" / "html"
@@ -112,7 +114,7 @@ window.addEventListener('load', function () {
 
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian package 'chromium')")
-@pytest.mark.parametrize("page", ["01-feedforward-to-memory", "02-rnn-bptt"])
+@pytest.mark.parametrize("page", [p.split("/")[-1] for p in chapter_files() if re.search(r"/\d\d-", p)])
 def test_browser_typesets_math_and_loads_figures(html_dir, page):
     source = html_dir / "book" / f"{page}.html"
     probe = source.with_name(f"{page}.probe.html")          # same folder, so relative paths resolve
@@ -131,4 +133,4 @@ def test_browser_typesets_math_and_loads_figures(html_dir, page):
     report = soup.body.get("data-images")
     assert report is not None, "the image probe did not run"
     ok, total = map(int, report.split("/"))
-    assert total >= 2 and ok == total, f"only {ok} of {total} images loaded"
+    assert total >= 1 and ok == total, f"only {ok} of {total} images loaded"

@@ -1,0 +1,43 @@
+"""Drawing helpers produce the elements a figure promises (smoke tests on an Agg canvas)."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from rnncourse import viz  # noqa: E402
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_unrolled_rnn_has_one_copy_per_step_with_shared_weights():
+    fig, ax = plt.subplots()
+    viz.draw_unrolled_rnn(3, ax)
+    texts = _texts(ax)
+    for t in (1, 2, 3):
+        assert f"$x_{t}$" in texts and f"$h_{t}$" in texts and f"$y_{t}$" in texts
+    assert "$h_4$" not in texts
+    assert texts.count(r"$W_{hh}$") == 3 + 1          # three unrolled copies + the folded loop
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("kind", list(viz.SEQUENCE_TASKS))
+def test_sequence_task_diagrams_draw_their_outputs(kind):
+    fig, ax = plt.subplots()
+    viz.draw_sequence_task(kind, ax, example="demo")
+    n_in, n_out, _ = viz.SEQUENCE_TASKS[kind]
+    boxes = ax.patches
+    outputs = [p for p in boxes if p.get_edgecolor()[:3] == matplotlib.colors.to_rgb(viz.NODE_STYLE["output"]["edgecolor"])]
+    inputs = [p for p in boxes if p.get_edgecolor()[:3] == matplotlib.colors.to_rgb(viz.NODE_STYLE["input"]["edgecolor"])]
+    assert len(outputs) == n_out and len(inputs) == n_in
+    assert "demo" in _texts(ax)
+    plt.close(fig)
+
+
+def test_graph_draws_every_node_and_edge_label():
+    fig, ax = plt.subplots()
+    viz.draw_graph({"a": (0, 0, "A", "input"), "b": (2, 0, "B", "output")}, [("a", "b", "w")], ax=ax)
+    assert {"A", "B", "w"} <= set(_texts(ax))
+    plt.close(fig)
