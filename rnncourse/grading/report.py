@@ -1,0 +1,60 @@
+"""Write what grading produced: a gradebook CSV, a Gradescope results.json and feedback per student.
+
+Called once, after every child process is dead, so nothing a notebook did can change these files.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+
+
+def safe_name(student: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
+
+
+def gradescope_json(result) -> dict:
+    """The Gradescope autograder format: score, max_score, tests[{name, score, max_score, output, visibility}]."""
+    return {
+        "score": result.score,
+        "max_score": result.max_score,
+        "output": "\n".join(result.notes) if result.notes else "",
+        "tests": [{"name": t.name, "score": round(t.score, 6), "max_score": round(t.max_score, 6), "output": t.output,
+                   "visibility": "after_published" if t.hidden else "visible"} for t in result.tests],
+    }
+
+
+def feedback_text(result, include_hidden_details: bool = True) -> str:
+    lines = [f"# {result.assignment}: {result.student}", "", f"Score: {result.score:g} / {result.max_score:g}", ""]
+    if result.notes:
+        lines += ["Notes about your notebook:"] + [f"  - {n}" for n in result.notes] + [""]
+    part = None
+    for t in result.tests:
+        if t.part != part:
+            part = t.part
+            got = sum(x.score for x in result.tests if x.part == part)
+            total = sum(x.max_score for x in result.tests if x.part == part)
+            lines += [f"## {part}: {got:g} / {total:g}"]
+        mark = "PASS" if t.score == t.max_score else "FAIL"
+        detail = t.output if (include_hidden_details or not t.hidden) else "(hidden test)"
+        lines += [f"  [{mark}] {t.name} ({t.score:g}/{t.max_score:g})"] + [f"      {d}" for d in detail.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(results: list, out_dir: str, assignment) -> None:
+    os.makedirs(out_dir, exist_ok=True)
+    part_names = [p.name for p in assignment.parts]
+    with open(os.path.join(out_dir, "gradebook.csv"), "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "score", "max_score", *part_names])
+        for r in results:
+            per_part = [round(sum(t.score for t in r.tests if t.part == p), 6) for p in part_names]
+            writer.writerow([r.student, r.score, r.max_score, *per_part])
+    for r in results:
+        folder = os.path.join(out_dir, safe_name(r.student))
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "results.json"), "w", encoding="utf-8") as f:
+            json.dump(gradescope_json(r), f, indent=2)
+        with open(os.path.join(folder, "feedback.md"), "w", encoding="utf-8") as f:
+            f.write(feedback_text(r))

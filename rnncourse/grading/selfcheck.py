@@ -1,0 +1,36 @@
+"""In-notebook self-checks for students: run the public tests of one part in the student's own kernel.
+
+Used only by cells tagged ``selfcheck`` (the grader skips those cells). Imports the assignment specs
+lazily, so importing this module does not load the reference implementations.
+"""
+from __future__ import annotations
+
+
+def check(assignment: str, part: str, namespace: dict) -> None:
+    """Run the public tests of ``part`` on the functions in ``namespace`` (pass ``globals()``).
+
+    Prints one line per test; raises AssertionError listing what is wrong if any test fails.
+    """
+    from . import assignments, drivers
+    from .compare import compare
+    from .spec import test_seed
+
+    spec = assignments.get(assignment)
+    matching = [p for p in spec.parts if p.name == part]
+    if not matching:
+        raise ValueError(f"{assignment} has no part {part!r}; parts: {[p.name for p in spec.parts]}")
+    failures = []
+    for test in (t for t in matching[0].tests if not t.hidden):
+        seed = test_seed("public", spec.name, f"{part}: {test.name}")
+        inputs = test.make_inputs(seed)
+        try:
+            outputs = drivers.run(test.driver, namespace, inputs)
+        except drivers.DriverError as exc:
+            failures.append(f"{test.name}: {exc}")
+            print(f"FAIL {part} {test.name}: {exc}")
+            continue
+        problems = compare(outputs, test.reference(inputs), test.rtol)
+        print(f"{'PASS' if not problems else 'FAIL'} {part} {test.name}" + "".join(f"\n     {p}" for p in problems))
+        failures += [f"{test.name}: {p}" for p in problems]
+    if failures:
+        raise AssertionError(f"{part}: {len(failures)} problem(s):\n" + "\n".join(failures))

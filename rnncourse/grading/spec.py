@@ -1,0 +1,61 @@
+"""What an assignment is, as data the grader can run.
+
+An assignment has parts (a function or a group of functions worth some points). Each part has tests;
+a test names a *driver* (a child-side function in ``drivers.py`` that calls the student's code), makes
+its inputs from a seed (parent side), and computes the expected outputs with a reference (parent side).
+A part's points are split evenly across its tests; a test scores all or nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Test:
+    name: str
+    driver: str                                   # name of a function in rnncourse.grading.drivers
+    make_inputs: Callable[[int], dict]            # seed -> {name: float64 array or int}
+    reference: Callable[[dict], dict]             # inputs -> {output name: float64 array}
+    hidden: bool = False
+    rtol: float = 1e-6                            # tolerance on rel_error (max-abs scaled), see compare.py
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    points: float
+    functions: tuple                              # student functions this part grades
+    tests: tuple
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str                                     # e.g. "01-rnn-bptt"; also notebook metadata rnncourse.assignment
+    title: str
+    parts: tuple
+    forbidden_modules: tuple = ("rnncourse.scratch", "rnncourse.torch", "torch")
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(p.points for p in self.parts))
+
+    @property
+    def functions(self) -> tuple:
+        seen = []
+        for p in self.parts:
+            seen += [f for f in p.functions if f not in seen]
+        return tuple(seen)
+
+
+def test_seed(secret: str, assignment: str, test: str) -> int:
+    """The seed of one test: a hash of the grader's secret and the test's name.
+
+    Fixed for a given secret (two grading runs give identical inputs and scores) and unpredictable to a
+    student who does not know the secret. ``rnncourse check`` uses the public secret "public".
+    """
+    digest = hashlib.sha256(f"{secret}\0{assignment}\0{test}".encode()).digest()
+    return int.from_bytes(digest[:4], "little")
