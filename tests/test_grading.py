@@ -1,0 +1,203 @@
+"""The grader against the correct solution, the blank exercise and every kind of bad submission.
+
+All submissions are graded in ONE `rnncourse grade` run (a real subprocess, in parallel), then each
+student's score and message are checked, along with the CSV and the Gradescope JSON. Bad submissions
+are made from the solution notebook by small edits, so each one differs from a correct notebook in
+exactly the way its name says.
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "solutions" / "01-rnn-bptt.ipynb"
+RNNCOURSE = [sys.executable, "-m", "rnncourse.cli"]
+LIMITS = ["--load-timeout", "15", "--call-timeout", "3", "--memory-mib", "2048"]
+
+
+def _variant(cells_edit=None, append=None, prepend=None):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    if cells_edit:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                for marker, new_source in cells_edit.items():
+                    if marker in cell.source:
+                        cell.source = new_source if not callable(new_source) else new_source(cell.source)
+    index = 2  # after the imports cell
+    for source in prepend or []:
+        nb.cells.insert(index, nbformat.v4.new_code_cell(source))
+        index += 1
+    for source in append or []:
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+    return nb
+
+
+FIND_OUT_DIR = """
+import os, glob
+out = None
+for cmd in glob.glob('/proc/[0-9]*/cmdline'):
+    try:
+        parts = open(cmd, 'rb').read().split(b'\\0')
+    except OSError:
+        continue
+    if b'--out' in parts:
+        out = parts[parts.index(b'--out') + 1].decode()
+"""
+
+# name -> (notebook or raw text, expected score, substring expected in the feedback)
+CASES = {
+    "correct": (_variant(), 100, "Passed."),
+    "warnings-and-stderr": (_variant(prepend=[
+        "import sys, warnings\nwarnings.warn('noisy but correct')\nprint('to stderr', file=sys.stderr)\n"
+        "np.log(np.zeros(3))"]), 100, "Passed."),
+    "invalid-json": ("{ this is not a notebook", 0, "not valid notebook JSON"),
+    "not-a-notebook": ('{"hello": "world"}', 0, "not a notebook"),
+    "wrong-assignment": (nbformat.read(ROOT / "solutions" / "02-lstm-backward.ipynb", as_version=4), 0,
+                         "is for assignment '02-lstm-backward'"),
+    "syntax-error-one-cell": (_variant({"def rnn_forward(": "def rnn_forward(x, h0:\n    pass"}), 40,
+                              "`rnn_forward` is not defined"),
+    "missing-function": (_variant({"def rnn_cell_backward(": "# I did not get to this"}), 30,
+                         "`rnn_cell_backward` is not defined"),
+    "wrong-signature": (_variant({"def rnn_backward_truncated(": lambda s: s.replace(
+        "def rnn_backward_truncated(dhs, cache, k):", "def rnn_backward_truncated(dhs, cache):\n    k = 3")}),
+        85, "TypeError"),
+    "wrong-shape": (_variant({"def rnn_forward(": lambda s: s.replace("return hs, cache", "return hs[:-1], cache")}),
+                    85, "expected shape (6, 3, 5), got (5, 3, 5)"),
+    "nan-output": (_variant({"def rnn_cell_backward(": lambda s: s.replace(
+        '"bias_hh": da.sum(axis=0),', '"bias_hh": da.sum(axis=0) * np.nan,')}), 30, "NaN or infinite"),
+    "infinite-loop-in-function": (_variant({"def rnn_backward_truncated(": lambda s: s.replace(
+        "    T = dhs.shape[0]", "    while True:\n        pass")}), 85, "no answer within 3 s"),
+    "infinite-loop-at-top-level": (_variant(append=["while True:\n    pass"]), 0, "did not finish running"),
+    "allocate-50GB-at-import": (_variant(prepend=["big = np.ones(50 * 2**30 // 8)"]), 100, "MemoryError"),
+    "allocate-50GB-in-function": (_variant({"def rnn_forward(": lambda s: s.replace(
+        "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 40, "MemoryError"),
+    "sys-exit-at-import": (_variant(prepend=["import sys\nsys.exit(0)"]), 100, "SystemExit"),
+    "os-exit-at-import": (_variant(prepend=["import os\nos._exit(0)"]), 0, "exited with status 0"),
+    "fake-score": (nbformat.read(ROOT / "exercises" / "01-rnn-bptt.ipynb", as_version=4), 0, "NotImplementedError"),
+    "fork-bomb": (_variant(prepend=["import os\nwhile True:\n    os.fork()"]), 100, "Passed."),
+    "monkeypatch-numpy-and-pytest": (None, 0, "NotImplementedError"),
+    "reads-hidden-tests-from-disk": (None, 0, "NotImplementedError"),
+    "writes-and-deletes-grader-files": (_variant(append=[FIND_OUT_DIR + """
+if out:
+    for name in ('gradebook.csv', 'correct/results.json'):
+        try: os.remove(os.path.join(out, name))
+        except OSError: pass
+    open(os.path.join(out, 'evil.txt'), 'w').write('owned')
+open('results.json', 'w').write('{"score": 100}')
+"""]), 100, "Passed."),
+    "imports-reference": (_variant(prepend=["from rnncourse.scratch import rnn_cell_forward as reference_forward"],
+                                   cells_edit={"def rnn_cell_forward(": lambda s: s.replace(
+                                       "    h_next = np.tanh", "    return reference_forward(x, h, weight_ih, weight_hh, bias_ih, bias_hh)\n    h_next = np.tanh")}),
+                          0, "may not use the reference implementation"),
+    "imports-reference-obfuscated": (_variant(prepend=["ref = __builtins__.__import__('rnncourse.' + 'scr' + 'atch', fromlist=['x'])"]),
+                                     0, "loaded rnncourse.scratch"),
+    "returns-lying-ndarray-subclass": (_variant({"def rnn_cell_forward(": lambda s: s.replace(
+        "    return h_next, cache",
+        "    class Liar(np.ndarray):\n        def __eq__(self, other): return True\n"
+        "        def __sub__(self, other): return np.zeros(self.shape)\n"
+        "    return (h_next * 0 + 7).view(Liar), cache")}), 35, "got 7"),
+    # 35 = rnn_cell_backward (25, works from the cache, which is honest) + the T=1 hidden rnn_backward test (10,
+    # which needs only h0 from the cache); every part that uses the returned 7s fails: the subclass's own
+    # __eq__/__sub__ never run in the grader, which receives plain float64 arrays.
+}
+
+
+def _exercise_with(prepend):
+    nb = nbformat.read(ROOT / "exercises" / "01-rnn-bptt.ipynb", as_version=4)
+    for i, src in enumerate(prepend):
+        nb.cells.insert(2 + i, nbformat.v4.new_code_cell(src))
+    return nb
+
+
+CASES["fake-score"] = (_exercise_with(["print('Score: 100/100')\nprint('{\"score\": 100, \"max_score\": 100}')"]), 0,
+                       "NotImplementedError")
+CASES["monkeypatch-numpy-and-pytest"] = (_exercise_with([
+    "import sys, types\nnp.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+    "np.isfinite = lambda a: np.ones(np.shape(a), bool)\nsys.modules['pytest'] = types.SimpleNamespace(approx=lambda x: x)"]),
+    0, "NotImplementedError")
+CASES["reads-hidden-tests-from-disk"] = (_exercise_with([
+    "import rnncourse, pathlib\nstolen = {p.name: p.read_text() for p in "
+    "pathlib.Path(rnncourse.__file__).parent.joinpath('grading').rglob('*.py')}\nassert 'hidden' in ''.join(stolen.values())"]),
+    0, "NotImplementedError")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    for name, (nb, *_rest) in CASES.items():
+        path = folder / f"{name}.ipynb"
+        if isinstance(nb, str):
+            path.write_text(nb)
+        else:
+            nbformat.write(nb, path)
+    out = tmp_path_factory.mktemp("grades")
+    env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "test-secret"}
+    start = time.monotonic()
+    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "01-rnn-bptt", "--out", str(out),
+                           "--jobs", "2", *LIMITS], capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    print(f"graded {len(CASES)} submissions in {elapsed:.1f} s")
+    return out
+
+
+def _results(out, name):
+    return json.loads((out / name / "results.json").read_text())
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_submission_gets_expected_score_and_message(graded, name):
+    _, expected_score, expected_message = CASES[name]
+    results = _results(graded, name)
+    feedback = (graded / name / "feedback.md").read_text()
+    assert results["max_score"] == 100
+    assert results["score"] == pytest.approx(expected_score), feedback
+    assert expected_message in feedback, feedback
+
+
+def test_gradebook_csv_has_every_student_with_part_scores(graded):
+    rows = list(csv.DictReader((graded / "gradebook.csv").open()))
+    assert sorted(r["student"] for r in rows) == sorted(CASES)
+    by_name = {r["student"]: r for r in rows}
+    assert float(by_name["correct"]["score"]) == 100 and float(by_name["wrong-shape"]["rnn_forward"]) == 0
+    for r in rows:
+        parts = ["rnn_cell_forward", "rnn_cell_backward", "rnn_forward", "rnn_backward", "rnn_backward_truncated"]
+        assert sum(float(r[p]) for p in parts) == pytest.approx(float(r["score"]))
+
+
+def test_results_json_is_gradescope_format(graded):
+    results = _results(graded, "correct")
+    assert set(results) >= {"score", "max_score", "tests"}
+    for t in results["tests"]:
+        assert set(t) == {"name", "score", "max_score", "output", "visibility"}
+        assert t["visibility"] in {"visible", "after_published"}
+    assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(100)
+    assert any(t["visibility"] == "after_published" for t in results["tests"])      # hidden tests exist
+    assert any("B=6, I=2, H=9" in t["name"] for t in results["tests"])              # on shapes public tests lack
+
+
+def test_no_grader_process_or_cgroup_is_left_behind(graded):
+    procs = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "rnncourse.grading.runner" not in procs
+    if Path("/sys/fs/cgroup/pids").exists():
+        assert not list(Path("/sys/fs/cgroup/pids").glob("rnncourse-*"))
+
+
+def test_regrading_gives_identical_results(graded, tmp_path):
+    again = tmp_path / "again"
+    env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "test-secret"}
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for name in ("correct", "wrong-shape", "nan-output"):
+        nbformat.write(CASES[name][0], folder / f"{name}.ipynb")
+    subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "01-rnn-bptt", "--out", str(again), *LIMITS],
+                   check=True, capture_output=True, env=env, cwd=ROOT)
+    for name in ("correct", "wrong-shape", "nan-output"):
+        assert _results(again, name) == _results(graded, name)
