@@ -92,6 +92,14 @@ if out:
     open(os.path.join(out, 'evil.txt'), 'w').write('owned')
 open('results.json', 'w').write('{"score": 100}')
 """]), 100, "Passed."),
+    "plants-symlinks-in-grader-output": (_variant(append=[FIND_OUT_DIR + """
+if out:
+    parent = os.path.dirname(os.path.abspath(out))
+    open(os.path.join(parent, 'victim.txt'), 'w').write('precious')
+    os.makedirs(os.path.join(parent, 'victim-dir'), exist_ok=True)
+    os.symlink(os.path.join(parent, 'victim.txt'), os.path.join(out, 'gradebook.csv'))
+    os.symlink(os.path.join(parent, 'victim-dir'), os.path.join(out, 'correct'))
+"""]), 100, "Passed."),
     "imports-reference": (_variant(prepend=["from rnncourse.scratch import rnn_cell_forward as reference_forward"],
                                    cells_edit={"def rnn_cell_forward(": lambda s: s.replace(
                                        "    h_next = np.tanh", "    return reference_forward(x, h, weight_ih, weight_hh, bias_ih, bias_hh)\n    h_next = np.tanh")}),
@@ -181,6 +189,14 @@ def test_results_json_is_gradescope_format(graded):
     assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(100)
     assert any(t["visibility"] == "after_published" for t in results["tests"])      # hidden tests exist
     assert any("B=6, I=2, H=9" in t["name"] for t in results["tests"])              # on shapes public tests lack
+
+
+def test_planted_symlinks_are_replaced_not_followed(graded):
+    victim = graded.parent / "victim.txt"
+    assert victim.read_text() == "precious"                     # the planting notebook did run
+    assert not list((graded.parent / "victim-dir").iterdir())   # nothing written through the planted link
+    assert not (graded / "gradebook.csv").is_symlink() and not (graded / "correct").is_symlink()
+    assert _results(graded, "correct")["score"] == 100
 
 
 def test_no_grader_process_or_cgroup_is_left_behind(graded):

@@ -1,6 +1,9 @@
 """Write what grading produced: a gradebook CSV, a Gradescope results.json and feedback per student.
 
-Called once, after every child process is dead, so nothing a notebook did can change these files.
+Called once, after every child process is dead, so nothing a notebook did can change these files. A
+notebook could still have planted files or symlinks in the output directory while it ran (it can find the
+directory on the grader's command line), so every report is written into a fresh private directory and
+then renamed into place, replacing whatever stands at that name without following links.
 """
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import csv
 import json
 import os
 import re
+import shutil
+import tempfile
 
 
 def safe_name(student: str) -> str:
@@ -42,8 +47,29 @@ def feedback_text(result, include_hidden_details: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _replace(target: str, new: str) -> None:
+    """Put ``new`` at ``target``, first removing whatever is there (a symlink is removed, never followed)."""
+    if os.path.islink(target) or os.path.isfile(target):
+        os.unlink(target)
+    elif os.path.isdir(target):
+        shutil.rmtree(target)
+    elif os.path.lexists(target):
+        os.unlink(target)
+    os.rename(new, target)
+
+
 def write_reports(results: list, out_dir: str, assignment) -> None:
     os.makedirs(out_dir, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".reports-", dir=out_dir)
+    try:
+        _write_all(results, staging, assignment)
+        for name in sorted(os.listdir(staging)):
+            _replace(os.path.join(out_dir, name), os.path.join(staging, name))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_all(results: list, out_dir: str, assignment) -> None:
     part_names = [p.name for p in assignment.parts]
     with open(os.path.join(out_dir, "gradebook.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)

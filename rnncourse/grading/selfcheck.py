@@ -5,6 +5,18 @@ lazily, so importing this module does not load the reference implementations.
 """
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+
+_PACKAGE = str(Path(__file__).resolve().parents[1])
+
+
+def _describe(exc: BaseException) -> str:
+    """'NotImplementedError: ... (raised at line 7: `raise ...`)', pointing into the student's code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_PACKAGE)]
+    where = f" (raised at line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
+    return f"your code raised {type(exc).__name__}: {exc}{where}"
+
 
 def check(assignment: str, part: str, namespace: dict) -> None:
     """Run the public tests of ``part`` on the functions in ``namespace`` (pass ``globals()``).
@@ -26,8 +38,14 @@ def check(assignment: str, part: str, namespace: dict) -> None:
         try:
             outputs = drivers.run(test.driver, namespace, inputs)
         except drivers.DriverError as exc:
-            failures.append(f"{test.name}: {exc}")
-            print(f"FAIL {part} {test.name}: {exc}")
+            message = str(exc)
+        except Exception as exc:  # the student's own code failed: say where, keep checking
+            message = _describe(exc)
+        else:
+            message = None
+        if message is not None:
+            failures.append(f"{test.name}: {message}")
+            print(f"FAIL {part} {test.name}: {message}")
             continue
         problems = compare(outputs, test.reference(inputs), test.rtol)
         print(f"{'PASS' if not problems else 'FAIL'} {part} {test.name}" + "".join(f"\n     {p}" for p in problems))
