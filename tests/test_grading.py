@@ -72,6 +72,8 @@ CASES = {
                     85, "expected shape (6, 3, 5), got (5, 3, 5)"),
     "nan-output": (_variant({"def rnn_cell_backward(": lambda s: s.replace(
         '"bias_hh": da.sum(axis=0),', '"bias_hh": da.sum(axis=0) * np.nan,')}), 30, "NaN or infinite"),
+    "inf-output": (_variant({"def rnn_forward(": lambda s: s.replace("return hs, cache", "return hs / 0.0, cache")}),
+                   85, "NaN or infinite"),
     "infinite-loop-in-function": (_variant({"def rnn_backward_truncated(": lambda s: s.replace(
         "    T = dhs.shape[0]", "    while True:\n        pass")}), 85, "no answer within 3 s"),
     "infinite-loop-at-top-level": (_variant(append=["while True:\n    pass"]), 0, "did not finish running"),
@@ -217,3 +219,18 @@ def test_regrading_gives_identical_results(graded, tmp_path):
                    check=True, capture_output=True, env=env, cwd=ROOT)
     for name in ("correct", "wrong-shape", "nan-output"):
         assert _results(again, name) == _results(graded, name)
+
+
+@pytest.mark.parametrize("assignment", [p.stem for p in sorted((ROOT / "solutions").glob("*.ipynb"))])
+def test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero(assignment, tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "solution.ipynb").write_bytes((ROOT / "solutions" / f"{assignment}.ipynb").read_bytes())
+    (folder / "blank.ipynb").write_bytes((ROOT / "exercises" / f"{assignment}.ipynb").read_bytes())
+    env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "another-secret"}
+    subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(tmp_path / "out"),
+                    *LIMITS], check=True, capture_output=True, env=env, cwd=ROOT, timeout=600)
+    solution, blank = _results(tmp_path / "out", "solution"), _results(tmp_path / "out", "blank")
+    assert solution["score"] == solution["max_score"] == 100, (tmp_path / "out" / "solution" / "feedback.md").read_text()
+    assert blank["score"] == 0 and blank["tests"] and all(t["score"] == 0 for t in blank["tests"])
+    assert all("NotImplementedError" in t["output"] for t in blank["tests"])
