@@ -3,6 +3,7 @@
 Cell level (what exercises ask for):   rnn_cell_forward/backward, lstm_cell_forward/backward, gru_cell_forward/backward
 Sequence level (one layer):             rnn_forward/backward, lstm_forward/backward, gru_forward/backward
 Modules mirroring torch.nn:             RNN, LSTM, GRU, Linear
+LSTM variants (Greff et al. 2017):      LSTMVariant (peepholes, NIG, NFG, NOG, NIAF, NOAF, NP, CIFG, FGR)
 Shared pieces:                          sigmoid, softmax, losses, SGD, Adam, clip_grad_norm, gradient checking
 """
 from .functional import log_softmax, relu, sigmoid, softmax, tanh
@@ -12,6 +13,7 @@ from .layer import layer_backward, layer_forward, truncation_windows
 from .linear import Linear, linear_backward, linear_forward
 from .losses import mse_loss, softmax_cross_entropy
 from .lstm_cell import lstm_cell_backward, lstm_cell_forward
+from .lstm_variants import VARIANTS, LSTMVariant, variant_spec
 from .modules import GRU, LSTM, RNN, RNNBase
 from .optim import SGD, Adam, clip_grad_norm
 from .rnn_cell import rnn_cell_backward, rnn_cell_forward
