@@ -109,6 +109,27 @@ def lstm_backward(ns, inp):
     return out
 
 
+# ---- 03-gru --------------------------------------------------------------------------------------
+def gru_cell_forward(ns, inp):
+    out = _tuple(_fn(ns, "gru_cell_forward")(inp["x"], inp["h"], *_params(inp)), 2, "gru_cell_forward")
+    return {"h_next": out[0]}
+
+
+def gru_cell_backward(ns, inp):
+    h_next, cache = _tuple(_fn(ns, "gru_cell_forward")(inp["x"], inp["h"], *_params(inp)), 2, "gru_cell_forward")
+    return _grads(_fn(ns, "gru_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "gru_cell_backward")
+
+
+def gru_forward(ns, inp):
+    out = _tuple(_fn(ns, "gru_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "gru_forward")
+    return {"hs": out[0]}
+
+
+def gru_backward(ns, inp):
+    hs, cache = _tuple(_fn(ns, "gru_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "gru_forward")
+    return _grads(_fn(ns, "gru_backward")(inp["dhs"], cache), ("x", "h0") + PARAMS, "gru_backward")
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)
