@@ -1,9 +1,12 @@
 """The experiment runner the chapters call: it records what it claims and actually learns."""
+import numpy as np
 import pytest
 import torch
 
-from rnncourse.data.adding import BASELINE_MSE
-from rnncourse.experiments import make_recurrent, train_adding
+from rnncourse.data.adding import BASELINE_MSE, adding_problem
+from rnncourse.experiments import make_recurrent, train_adding, train_adding_variant
+from rnncourse.scratch import Linear, LSTMVariant
+from rnncourse.torch import LSTMVariant as TorchLSTMVariant
 
 
 def test_forget_bias_is_set_on_the_forget_block_only():
@@ -25,3 +28,46 @@ def test_train_adding_is_reproducible(monkeypatch):
     a = train_adding("GRU", T=5, steps=20, hidden_size=4, eval_every=10, seed=3)
     b = train_adding("GRU", T=5, steps=20, hidden_size=4, eval_every=10, seed=3)
     assert a.test_mse == b.test_mse
+
+
+def test_train_adding_variant_learns_a_short_task(monkeypatch):
+    monkeypatch.setenv("RNNCOURSE_PROGRESS", "0")
+    run = train_adding_variant("CIFG", T=6, steps=300, hidden_size=16, eval_every=50, seed=0)
+    assert run.steps == [50, 100, 150, 200, 250, 300] and run.final < 0.2 * BASELINE_MSE
+
+
+@pytest.mark.parametrize("variant", ["vanilla", "CIFG"])
+def test_numpy_training_loop_matches_the_same_loop_in_torch(monkeypatch, variant):
+    """train_adding_variant (hand-written backward, scratch Adam and clipping) against torch.autograd,
+    torch.optim.Adam and clip_grad_norm_ from the same initial weights and the same batches, in float64."""
+    monkeypatch.setenv("RNNCOURSE_PROGRESS", "0")
+    T, H, steps, seed = 8, 5, 30, 4
+    ours = train_adding_variant(variant, T=T, steps=steps, hidden_size=H, batch_size=16, eval_every=10,
+                                test_size=50, seed=seed, dtype=np.float64, clip=0.5)
+
+    init = LSTMVariant(2, H, variant=variant, rng=seed)           # the same initialisation train_adding_variant draws
+    head_init = Linear(H, 1, rng=seed + 1)
+    rnn = TorchLSTMVariant(2, H, variant=variant, dtype=torch.float64)
+    rnn.load_state_dict({k: torch.from_numpy(v) for k, v in init.state_dict().items()})
+    with torch.no_grad():                                          # the documented gate-bias initialisation
+        rows = init.block_rows("f") if "f" in init.spec.blocks else init.block_rows("i")
+        rnn.bias_ih_l0[rows] = 1.0 if "f" in init.spec.blocks else -1.0
+        rnn.bias_hh_l0[rows] = 0.0
+    head = torch.nn.Linear(H, 1, dtype=torch.float64)
+    head.load_state_dict({k: torch.from_numpy(v) for k, v in head_init.state_dict().items()})
+    params = list(rnn.parameters()) + list(head.parameters())
+    optimizer = torch.optim.Adam(params, lr=1e-2)
+    rng = np.random.default_rng(seed)
+    x_test, y_test = map(torch.from_numpy, adding_problem(T, 50, rng=1_000_003 + seed, dtype=np.float64))
+    theirs = []
+    for step in range(1, steps + 1):
+        x, y = map(torch.from_numpy, adding_problem(T, 16, rng=rng, dtype=np.float64))
+        loss = torch.nn.functional.mse_loss(head(rnn(x)[0][-1]), y)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 0.5)
+        optimizer.step()
+        if step % 10 == 0:
+            with torch.no_grad():
+                theirs.append(torch.nn.functional.mse_loss(head(rnn(x_test)[0][-1]), y_test).item())
+    assert np.allclose(ours.test_mse, theirs, rtol=1e-8, atol=0), (ours.test_mse, theirs)

@@ -13,7 +13,7 @@ os.environ.setdefault("RNNCOURSE_PROGRESS", "0")
 from rnncourse.experiments import train_adding  # noqa: E402
 
 torch.set_num_threads(1)
-SETTINGS = [("LSTM chapter", 100, 2000, ("LSTM", "RNN"), range(6)), ("GRU chapter", 50, 800, ("RNN", "LSTM", "GRU"), range(3))]
+SETTINGS = [("LSTM chapter", 100, 1500, ("LSTM", "RNN"), range(6)), ("GRU chapter", 50, 800, ("RNN", "LSTM", "GRU"), range(3))]
 
 print(f"{'setting':13} {'model':5} {'seed':>4} {'final MSE':>10} {'first step < 0.01':>18} {'seconds':>8}")
 for name, T, steps, kinds, seeds in SETTINGS:

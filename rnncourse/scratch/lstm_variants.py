@@ -38,6 +38,7 @@ torch.nn.LSTM's (``weight_ih_l0`` ... plus ``peephole_i_l0``, ``peephole_f_l0``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,17 +62,17 @@ class VariantSpec:
     peepholes: bool = True
     full_gate_recurrence: bool = False
 
-    @property
+    @cached_property
     def blocks(self) -> tuple:
         """Gate blocks with rows in the weight matrices, in torch's order."""
         present = {"i": self.input_gate, "f": self.forget_gate and not self.coupled, "g": True, "o": self.output_gate}
         return tuple(b for b in "ifgo" if present[b])
 
-    @property
+    @cached_property
     def sigmoid_blocks(self) -> tuple:
         return tuple(b for b in self.blocks if b != "g")
 
-    @property
+    @cached_property
     def peephole_blocks(self) -> tuple:
         return self.sigmoid_blocks if self.peepholes else ()
 
@@ -101,43 +102,46 @@ def variant_param_shapes(spec: VariantSpec, input_size: int, hidden_size: int, b
 
 
 def _split(a, blocks, H):
+    """Column views of a (B, len(blocks)*H) array, one per block name."""
     return {b: a[:, k * H : (k + 1) * H] for k, b in enumerate(blocks)}
 
 
 def variant_step(spec: VariantSpec, gx, state, params):
-    """One step. gx: (B, G*H) = x W_ih^T + b_ih; state: (h, c, s) with s (B, S*H) the previous sigmoid gates.
+    """One step. gx: (B, G*H) = x W_ih^T + b_ih + b_hh (both biases, hoisted out of the time loop);
+    state: (h, c, s) with s (B, S*H) the previous step's sigmoid gates (used by FGR only).
 
     Returns ((h_t, c_t, s_t), step_cache).
     """
     h, c_prev, s_prev = state
     H = h.shape[1]
-    a = gx + h @ params["weight_hh_l0"].T
-    if "bias_hh_l0" in params:
-        a = a + params["bias_hh_l0"]
-    a = _split(a, spec.blocks, H)
+    a = _split(gx + h @ params["weight_hh_l0"].T, spec.blocks, H)      # views of one fresh array
     if spec.full_gate_recurrence:
-        fgr = _split(s_prev @ params["weight_gg_l0"].T, spec.sigmoid_blocks, H)
-        a = {b: a[b] + fgr[b] if b in fgr else a[b] for b in a}
-    peep = {b: params[f"peephole_{b}_l0"] for b in spec.peephole_blocks}
-    ones = np.ones_like(c_prev)
-    i = sigmoid(a["i"] + peep["i"] * c_prev if "i" in peep else a["i"]) if spec.input_gate else ones
+        for b, extra in _split(s_prev @ params["weight_gg_l0"].T, spec.sigmoid_blocks, H).items():
+            a[b] += extra
+    for b in ("i", "f"):
+        if b in spec.peephole_blocks:
+            a[b] += params[f"peephole_{b}_l0"] * c_prev
+    i = sigmoid(a["i"]) if spec.input_gate else 1.0
     if spec.coupled:
-        f = 1 - i
-    elif spec.forget_gate:
-        f = sigmoid(a["f"] + peep["f"] * c_prev if "f" in peep else a["f"])
+        f = 1.0 - i
     else:
-        f = ones
+        f = sigmoid(a["f"]) if spec.forget_gate else 1.0
     z = np.tanh(a["g"]) if spec.input_activation else a["g"]
     c = f * c_prev + i * z
-    o = sigmoid(a["o"] + peep["o"] * c if "o" in peep else a["o"]) if spec.output_gate else ones
+    if spec.output_gate:
+        if "o" in spec.peephole_blocks:
+            a["o"] += params["peephole_o_l0"] * c
+        o = sigmoid(a["o"])
+    else:
+        o = 1.0
     k = np.tanh(c) if spec.output_activation else c
     gates = {"i": i, "f": f, "o": o}
-    s = np.concatenate([gates[b] for b in spec.sigmoid_blocks], axis=1)
+    s = np.concatenate([gates[b] for b in spec.sigmoid_blocks], axis=1) if spec.full_gate_recurrence else s_prev
     return (o * k, c, s), (h, c_prev, s_prev, i, f, z, c, o, k)
 
 
 def variant_step_backward(spec: VariantSpec, d_state, step_cache, params, grads):
-    """Backward of :func:`variant_step`. d_state: (dh_t, dc_t, ds_t), each (B, ·).
+    """Backward of :func:`variant_step`. d_state: (dh_t, dc_t, ds_t) with ds_t None unless FGR.
 
     Accumulates dp_* and dW_gg into ``grads``; returns (da (B, G*H), (dh_{t-1}, dc_{t-1}, ds_{t-1})).
     da is dL/d(x W_ih^T + b_ih) = dL/d(h W_hh^T + b_hh): the caller forms dW_ih, dW_hh, dx from it.
@@ -145,32 +149,32 @@ def variant_step_backward(spec: VariantSpec, d_state, step_cache, params, grads)
     dh, dc_next, ds = d_state
     h, c_prev, s_prev, i, f, z, c, o, k = step_cache
     H = h.shape[1]
-    ds = _split(ds, spec.sigmoid_blocks, H)
-    peep = {b: params[f"peephole_{b}_l0"] for b in spec.peephole_blocks}
-    da = {}
-    dc = dc_next + dh * o * ((1 - k * k) if spec.output_activation else 1)
+    da_all = np.empty((h.shape[0], len(spec.blocks) * H), dtype=h.dtype)
+    da = _split(da_all, spec.blocks, H)
+    ds = _split(ds, spec.sigmoid_blocks, H) if spec.full_gate_recurrence else {}
+    dc = dc_next + dh * o * ((1 - k * k) if spec.output_activation else 1.0)
     if spec.output_gate:
-        do = dh * k + ds["o"] if "o" in ds else dh * k
-        da["o"] = do * o * (1 - o)
-        if "o" in peep:
-            dc = dc + da["o"] * peep["o"]
+        do = dh * k + ds["o"] if ds else dh * k
+        np.multiply(do, o * (1 - o), out=da["o"])
+        if "o" in spec.peephole_blocks:
+            dc += da["o"] * params["peephole_o_l0"]
             grads["peephole_o_l0"] += (da["o"] * c).sum(axis=0)
-    di, dz, df = dc * z, dc * i, dc * c_prev
-    dc_prev = dc * f
+    di, df = dc * z, dc * c_prev
     if spec.coupled:
-        di = di - df
+        di -= df                                   # f = 1 - i: the forget path reaches a_i with a minus sign
     if spec.input_gate:
-        da["i"] = (di + ds["i"] if "i" in ds else di) * i * (1 - i)
+        np.multiply(di + ds["i"] if ds else di, i * (1 - i), out=da["i"])
     if "f" in spec.blocks:
-        da["f"] = (df + ds["f"] if "f" in ds else df) * f * (1 - f)
-    da["g"] = dz * (1 - z * z) if spec.input_activation else dz
+        np.multiply(df + ds["f"] if ds else df, f * (1 - f), out=da["f"])
+    dz = dc * i
+    da["g"][...] = dz * (1 - z * z) if spec.input_activation else dz
+    dc_prev = dc * f
     for b in ("i", "f"):
-        if b in peep:
-            dc_prev = dc_prev + da[b] * peep[b]
+        if b in spec.peephole_blocks:
+            dc_prev = dc_prev + da[b] * params[f"peephole_{b}_l0"]
             grads[f"peephole_{b}_l0"] += (da[b] * c_prev).sum(axis=0)
-    da_all = np.concatenate([da[b] for b in spec.blocks], axis=1)
     dh_prev = da_all @ params["weight_hh_l0"]
-    ds_prev = np.zeros_like(s_prev)
+    ds_prev = None
     if spec.full_gate_recurrence:
         da_s = np.concatenate([da[b] for b in spec.sigmoid_blocks], axis=1)
         grads["weight_gg_l0"] += da_s.T @ s_prev
@@ -220,6 +224,13 @@ class LSTMVariant:
     def zero_grad(self) -> None:
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
+    def block_rows(self, block: str) -> slice:
+        """Rows of weight_ih / weight_hh / biases that belong to gate block ``block`` ('i', 'f', 'g' or 'o')."""
+        if block not in self.spec.blocks:
+            raise ValueError(f"the {self.variant} LSTM has no '{block}' block; it has {self.spec.blocks}")
+        k, H = self.spec.blocks.index(block), self.hidden_size
+        return slice(k * H, (k + 1) * H)
+
     def num_parameters(self) -> int:
         return sum(v.size for v in self.params.values())
 
@@ -243,7 +254,7 @@ class LSTMVariant:
         p = self.params
         gx = x.reshape(T * B, -1) @ p["weight_ih_l0"].T
         if self.bias:
-            gx += p["bias_ih_l0"]
+            gx += p["bias_ih_l0"] + p["bias_hh_l0"]
         gx = gx.reshape(T, B, -1)
         out = np.empty((T, B, self.hidden_size), dtype=self.dtype)
         caches = []
@@ -264,7 +275,7 @@ class LSTMVariant:
         check_shape("d_output", d_output, (("T", T), ("B", B), ("H", H)))
         dh_n, dc_n = (None, None) if d_state is None else d_state
         dh, dc = self._state("dh_n", dh_n, B), self._state("dc_n", dc_n, B)
-        ds = np.zeros((B, len(self.spec.sigmoid_blocks) * H), dtype=self.dtype)
+        ds = np.zeros((B, len(self.spec.sigmoid_blocks) * H), dtype=self.dtype) if self.spec.full_gate_recurrence else None
         da_all = np.empty((T, B, len(self.spec.blocks) * H), dtype=self.dtype)
         for t in range(T - 1, -1, -1):
             da_all[t], (dh, dc, ds) = variant_step_backward(self.spec, (dh + d_output[t], dc, ds), caches[t],
