@@ -214,17 +214,28 @@ def test_no_grader_process_or_cgroup_is_left_behind(graded):
         assert not stale
 
 
+USES_GLOBAL_RNG = _variant({"def rnn_forward(": lambda s: s.replace(
+    "return hs, cache", "import random\n    return hs * (1 + 1e-3 * (random.random() + np.random.rand())), cache")})
+
+
 def test_regrading_gives_identical_results(graded, tmp_path):
-    again = tmp_path / "again"
+    """Same secret, same scores and messages; code that draws from `random` / `np.random` gets the grader's seeds."""
     env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "test-secret"}
     folder = tmp_path / "subs"
     folder.mkdir()
     for name in ("correct", "wrong-shape", "nan-output"):
         nbformat.write(CASES[name][0], folder / f"{name}.ipynb")
-    subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "01-rnn-bptt", "--out", str(again), *LIMITS],
-                   check=True, capture_output=True, env=env, cwd=ROOT)
+    nbformat.write(USES_GLOBAL_RNG, folder / "uses-global-rng.ipynb")
+    runs = []
+    for out in (tmp_path / "first", tmp_path / "again"):
+        subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "01-rnn-bptt", "--out", str(out), *LIMITS],
+                       check=True, capture_output=True, env=env, cwd=ROOT)
+        runs.append(out)
     for name in ("correct", "wrong-shape", "nan-output"):
-        assert _results(again, name) == _results(graded, name)
+        assert _results(runs[1], name) == _results(graded, name)
+    random_user = [_results(out, "uses-global-rng") for out in runs]
+    assert random_user[0] == random_user[1]
+    assert "relative error" in json.dumps(random_user[0])       # the noise was graded (and printed) identically
 
 
 @pytest.mark.parametrize("assignment", [p.stem for p in sorted((ROOT / "solutions").glob("*.ipynb"))])

@@ -87,6 +87,8 @@ def main(argv=None) -> None:
             seed = int(request["seed"])
             random.seed(seed)
             np.random.seed(seed % 2**32)
+            if "torch" in sys.modules:          # seeded only if the notebook uses torch: importing it costs ~1 s
+                sys.modules["torch"].manual_seed(seed)
             with np.errstate(all="ignore"):
                 outputs = drivers.run(request["driver"], namespace, inputs)
             name = f"out_{request['id']}.npz"
