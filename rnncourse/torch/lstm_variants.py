@@ -7,12 +7,11 @@ is shared; the arithmetic here is written separately, gate by gate, so the two c
 """
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
 from ..scratch.lstm_variants import variant_param_shapes, variant_spec
+from .modules import uniform_init_
 
 
 class LSTMVariant(nn.Module):
@@ -31,10 +30,7 @@ class LSTMVariant(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        with torch.no_grad():
-            for p in self.parameters():
-                p.uniform_(-bound, bound)
+        uniform_init_(self.parameters(), self.hidden_size)
 
     def _gate_preactivations(self, x_t, h, s_prev):
         a = x_t @ self.weight_ih_l0.T + h @ self.weight_hh_l0.T

@@ -23,6 +23,14 @@ _STEPS = {"RNN_TANH": (cells.rnn_tanh_step, 1, 1), "RNN_RELU": (cells.rnn_relu_s
           "LSTM": (cells.lstm_step, 4, 2), "GRU": (cells.gru_step, 3, 1)}
 
 
+def uniform_init_(parameters, hidden_size: int) -> None:
+    """torch.nn's recurrent initialisation, in place: every parameter ~ U(-1/sqrt(H), 1/sqrt(H))."""
+    bound = 1.0 / math.sqrt(hidden_size)
+    with torch.no_grad():
+        for p in parameters:
+            p.uniform_(-bound, bound)
+
+
 class RNNBase(nn.Module):
     """Shared machinery; ``mode`` is one of RNN_TANH, RNN_RELU, LSTM, GRU."""
 
@@ -53,10 +61,7 @@ class RNNBase(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        with torch.no_grad():
-            for p in self.parameters():
-                p.uniform_(-bound, bound)
+        uniform_init_(self.parameters(), self.hidden_size)
 
     def _layer_params(self, layer: int, direction: int):
         sfx = "_reverse" if direction else ""

@@ -8,8 +8,8 @@ import numpy as np
 
 from rnncourse import scratch
 
-from ..spec import Assignment, Part, Test
-from .common import cell_params, shape_label
+from ..spec import Assignment, Part
+from .common import cell_params, tests_over_shapes
 
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
@@ -54,11 +54,6 @@ def ref_backward(inp):
     return {f"d{k}": g[k] for k in ("x", "h0") + PARAMS}
 
 
-def _tests(driver, make, ref, shapes, rtol=1e-6):
-    return tuple(Test(f"{'hidden' if hidden else 'public'} {shape_label(**sizes)}", driver, make(*sizes.values()), ref,
-                      hidden=hidden, rtol=rtol) for sizes, hidden in shapes)
-
-
 CELL_SHAPES = [(dict(B=3, I=4, H=5), False), (dict(B=1, I=6, H=2), True), (dict(B=7, I=3, H=4), True)]
 SEQ_SHAPES = [(dict(T=6, B=3, I=4, H=5), False), (dict(T=1, B=2, I=3, H=2), True), (dict(T=14, B=2, I=2, H=6), True)]
 
@@ -67,11 +62,11 @@ ASSIGNMENT = Assignment(
     title="The gated recurrent unit, forward and backward",
     parts=(
         Part("gru_cell_forward", 20, ("gru_cell_forward",),
-             _tests("gru_cell_forward", _cell_inputs, ref_cell_forward, CELL_SHAPES, rtol=1e-8)),
+             tests_over_shapes("gru_cell_forward", _cell_inputs, ref_cell_forward, CELL_SHAPES, rtol=1e-8)),
         Part("gru_cell_backward", 35, ("gru_cell_forward", "gru_cell_backward"),
-             _tests("gru_cell_backward", _cell_inputs, ref_cell_backward, CELL_SHAPES)),
-        Part("gru_forward", 15, ("gru_forward",), _tests("gru_forward", _seq_inputs, ref_forward, SEQ_SHAPES)),
+             tests_over_shapes("gru_cell_backward", _cell_inputs, ref_cell_backward, CELL_SHAPES)),
+        Part("gru_forward", 15, ("gru_forward",), tests_over_shapes("gru_forward", _seq_inputs, ref_forward, SEQ_SHAPES)),
         Part("gru_backward", 30, ("gru_forward", "gru_backward"),
-             _tests("gru_backward", _seq_inputs, ref_backward, SEQ_SHAPES)),
+             tests_over_shapes("gru_backward", _seq_inputs, ref_backward, SEQ_SHAPES)),
     ),
 )

@@ -10,8 +10,8 @@ import torch
 
 from rnncourse import scratch
 
-from ..spec import Assignment, Part, Test
-from .common import cell_params, shape_label
+from ..spec import Assignment, Part
+from .common import cell_params, tests_over_shapes
 
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
@@ -103,14 +103,6 @@ def ref_backward(inp):
     return out
 
 
-def _tests(driver, make, ref, shapes, rtol=1e-6):
-    tests = []
-    for sizes, hidden in shapes:
-        tests.append(Test(f"{'hidden' if hidden else 'public'} {shape_label(**sizes)}", driver, make(*sizes.values()),
-                          ref, hidden=hidden, rtol=rtol))
-    return tuple(tests)
-
-
 CELL_SHAPES = [(dict(B=3, I=4, H=5), False), (dict(B=1, I=6, H=2), True), (dict(B=5, I=2, H=7), True)]
 GATE_SHAPES = [(dict(B=3, H=5), False), (dict(B=1, H=2), True), (dict(B=6, H=8), True)]
 SEQ_SHAPES = [(dict(T=6, B=3, I=4, H=5), False), (dict(T=1, B=2, I=3, H=2), True), (dict(T=12, B=2, I=2, H=6), True)]
@@ -120,16 +112,16 @@ ASSIGNMENT = Assignment(
     title="The LSTM backward pass, step by step",
     parts=(
         Part("lstm_cell_forward", 15, ("lstm_cell_forward",),
-             _tests("lstm_cell_forward", _cell_inputs, ref_cell_forward, CELL_SHAPES, rtol=1e-8)),
+             tests_over_shapes("lstm_cell_forward", _cell_inputs, ref_cell_forward, CELL_SHAPES, rtol=1e-8)),
         Part("lstm_output_backward", 10, ("lstm_output_backward",),
-             _tests("lstm_output_backward", _gate_inputs, ref_output_backward, GATE_SHAPES)),
+             tests_over_shapes("lstm_output_backward", _gate_inputs, ref_output_backward, GATE_SHAPES)),
         Part("lstm_cell_state_backward", 10, ("lstm_cell_state_backward",),
-             _tests("lstm_cell_state_backward", _gate_inputs, ref_cell_state_backward, GATE_SHAPES)),
+             tests_over_shapes("lstm_cell_state_backward", _gate_inputs, ref_cell_state_backward, GATE_SHAPES)),
         Part("lstm_gates_backward", 10, ("lstm_gates_backward",),
-             _tests("lstm_gates_backward", _gate_inputs, ref_gates_backward, GATE_SHAPES)),
+             tests_over_shapes("lstm_gates_backward", _gate_inputs, ref_gates_backward, GATE_SHAPES)),
         Part("lstm_cell_backward", 25, ("lstm_cell_forward", "lstm_cell_backward"),
-             _tests("lstm_cell_backward", _cell_inputs, ref_cell_backward, CELL_SHAPES)),
+             tests_over_shapes("lstm_cell_backward", _cell_inputs, ref_cell_backward, CELL_SHAPES)),
         Part("lstm_backward", 30, ("lstm_forward", "lstm_backward"),
-             _tests("lstm_backward", _seq_inputs, ref_backward, SEQ_SHAPES)),
+             tests_over_shapes("lstm_backward", _seq_inputs, ref_backward, SEQ_SHAPES)),
     ),
 )
