@@ -251,3 +251,17 @@ def test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero(as
     assert solution["score"] == solution["max_score"] == 100, (tmp_path / "out" / "solution" / "feedback.md").read_text()
     assert blank["score"] == 0 and blank["tests"] and all(t["score"] == 0 for t in blank["tests"])
     assert all("NotImplementedError" in t["output"] for t in blank["tests"])
+
+
+def test_students_whose_names_sanitise_alike_get_separate_reports(tmp_path):
+    from rnncourse.grading import assignments
+    from rnncourse.grading.grader import Result
+    from rnncourse.grading.report import write_reports
+
+    results = [Result("a b", "01-rnn-bptt"), Result("a_b", "01-rnn-bptt"), Result("gradebook.csv", "01-rnn-bptt")]
+    for r, note in zip(results, ("first", "second", "third")):
+        r.notes.append(note)
+    write_reports(results, str(tmp_path), assignments.get("01-rnn-bptt"))
+    outputs = sorted(json.loads(p.read_text())["output"] for p in tmp_path.glob("*/results.json"))
+    assert outputs == ["first", "second", "third"]
+    assert (tmp_path / "gradebook.csv").is_file()

@@ -19,6 +19,20 @@ def safe_name(student: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
 
 
+def folder_names(students: list) -> list:
+    """A distinct report folder per student: safe_name, with -2, -3, ... when two names sanitise alike."""
+    used, names = set(), []
+    for student in students:
+        base = name = safe_name(student)
+        k = 1
+        while name in used or name == "gradebook.csv":
+            k += 1
+            name = f"{base}-{k}"
+        used.add(name)
+        names.append(name)
+    return names
+
+
 def gradescope_json(result) -> dict:
     """The Gradescope autograder format: score, max_score, tests[{name, score, max_score, output, visibility}]."""
     return {
@@ -77,9 +91,9 @@ def _write_all(results: list, out_dir: str, assignment) -> None:
         for r in results:
             per_part = [round(sum(t.score for t in r.tests if t.part == p), 6) for p in part_names]
             writer.writerow([r.student, r.score, r.max_score, *per_part])
-    for r in results:
-        folder = os.path.join(out_dir, safe_name(r.student))
-        os.makedirs(folder, exist_ok=True)
+    for r, name in zip(results, folder_names([r.student for r in results])):
+        folder = os.path.join(out_dir, name)
+        os.makedirs(folder)
         with open(os.path.join(folder, "results.json"), "w", encoding="utf-8") as f:
             json.dump(gradescope_json(r), f, indent=2)
         with open(os.path.join(folder, "feedback.md"), "w", encoding="utf-8") as f:
