@@ -44,49 +44,56 @@ def _params(inp):
     return [inp[k] for k in PARAMS]
 
 
+def _call(ns, name, args, n_outputs):
+    """Call the student's ``name`` with ``args``; it must return a tuple of ``n_outputs`` items."""
+    return _tuple(_fn(ns, name)(*args), n_outputs, name)
+
+
+def _single_state_drivers(kind: str):
+    """Drivers for a cell whose state is h alone (the RNN, the GRU): <kind>_cell_forward(x, h, *params)
+    -> (h_next, cache), <kind>_cell_backward(dh_next, cache), <kind>_forward(x, h0, *params) -> (hs, cache),
+    <kind>_backward(dhs, cache). Backward drivers run the student's forward to get the student's cache."""
+    def cell_forward(ns, inp):
+        return {"h_next": _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)[0]}
+
+    def cell_backward(ns, inp):
+        _, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
+        grads = _fn(ns, f"{kind}_cell_backward")(inp["dh_next"], cache)
+        return _grads(grads, ("x", "h") + PARAMS, f"{kind}_cell_backward")
+
+    def forward(ns, inp):
+        return {"hs": _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)[0]}
+
+    def backward(ns, inp):
+        _, cache = _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)
+        return _grads(_fn(ns, f"{kind}_backward")(inp["dhs"], cache), ("x", "h0") + PARAMS, f"{kind}_backward")
+
+    return cell_forward, cell_backward, forward, backward
+
+
 # ---- 01-rnn-bptt ----------------------------------------------------------------------------------
-def rnn_cell_forward(ns, inp):
-    out = _tuple(_fn(ns, "rnn_cell_forward")(inp["x"], inp["h"], *_params(inp)), 2, "rnn_cell_forward")
-    return {"h_next": out[0]}
-
-
-def rnn_cell_backward(ns, inp):
-    h_next, cache = _tuple(_fn(ns, "rnn_cell_forward")(inp["x"], inp["h"], *_params(inp)), 2, "rnn_cell_forward")
-    grads = _fn(ns, "rnn_cell_backward")(inp["dh_next"], cache)
-    return _grads(grads, ("x", "h") + PARAMS, "rnn_cell_backward")
-
-
-def rnn_forward(ns, inp):
-    out = _tuple(_fn(ns, "rnn_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "rnn_forward")
-    return {"hs": out[0]}
-
-
-def rnn_backward(ns, inp):
-    hs, cache = _tuple(_fn(ns, "rnn_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "rnn_forward")
-    return _grads(_fn(ns, "rnn_backward")(inp["dhs"], cache), ("x", "h0") + PARAMS, "rnn_backward")
+rnn_cell_forward, rnn_cell_backward, rnn_forward, rnn_backward = _single_state_drivers("rnn")
 
 
 def rnn_backward_truncated(ns, inp):
-    hs, cache = _tuple(_fn(ns, "rnn_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "rnn_forward")
+    _, cache = _call(ns, "rnn_forward", (inp["x"], inp["h0"], *_params(inp)), 2)
     grads = _fn(ns, "rnn_backward_truncated")(inp["dhs"], cache, int(inp["k"]))
     return _grads(grads, ("x", "h0") + PARAMS, "rnn_backward_truncated")
 
 
 # ---- 02-lstm-backward -----------------------------------------------------------------------------
 def lstm_cell_forward(ns, inp):
-    out = _tuple(_fn(ns, "lstm_cell_forward")(inp["x"], inp["h"], inp["c"], *_params(inp)), 3, "lstm_cell_forward")
+    out = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
     return {"h_next": out[0], "c_next": out[1]}
 
 
 def lstm_output_backward(ns, inp):
-    out = _tuple(_fn(ns, "lstm_output_backward")(inp["dh_next"], inp["dc_next"], inp["o"], inp["tanh_c"]), 2,
-                 "lstm_output_backward")
+    out = _call(ns, "lstm_output_backward", (inp["dh_next"], inp["dc_next"], inp["o"], inp["tanh_c"]), 2)
     return {"do": out[0], "dc": out[1]}
 
 
 def lstm_cell_state_backward(ns, inp):
-    out = _tuple(_fn(ns, "lstm_cell_state_backward")(inp["dc"], inp["i"], inp["f"], inp["g"], inp["c_prev"]), 4,
-                 "lstm_cell_state_backward")
+    out = _call(ns, "lstm_cell_state_backward", (inp["dc"], inp["i"], inp["f"], inp["g"], inp["c_prev"]), 4)
     return dict(zip(("di", "df", "dg", "dc_prev"), out))
 
 
@@ -96,13 +103,13 @@ def lstm_gates_backward(ns, inp):
 
 
 def lstm_cell_backward(ns, inp):
-    h, c, cache = _tuple(_fn(ns, "lstm_cell_forward")(inp["x"], inp["h"], inp["c"], *_params(inp)), 3, "lstm_cell_forward")
+    _, _, cache = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
     grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], cache)
     return _grads(grads, ("x", "h", "c") + PARAMS, "lstm_cell_backward")
 
 
 def lstm_backward(ns, inp):
-    hs, c_last, cache = _tuple(_fn(ns, "lstm_forward")(inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3, "lstm_forward")
+    hs, c_last, cache = _call(ns, "lstm_forward", (inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3)
     grads = _fn(ns, "lstm_backward")(inp["dhs"], cache, inp["dc_last"])
     out = _grads(grads, ("x", "h0", "c0") + PARAMS, "lstm_backward")
     out.update(hs=hs, c_last=c_last)
@@ -110,24 +117,7 @@ def lstm_backward(ns, inp):
 
 
 # ---- 03-gru --------------------------------------------------------------------------------------
-def gru_cell_forward(ns, inp):
-    out = _tuple(_fn(ns, "gru_cell_forward")(inp["x"], inp["h"], *_params(inp)), 2, "gru_cell_forward")
-    return {"h_next": out[0]}
-
-
-def gru_cell_backward(ns, inp):
-    h_next, cache = _tuple(_fn(ns, "gru_cell_forward")(inp["x"], inp["h"], *_params(inp)), 2, "gru_cell_forward")
-    return _grads(_fn(ns, "gru_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "gru_cell_backward")
-
-
-def gru_forward(ns, inp):
-    out = _tuple(_fn(ns, "gru_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "gru_forward")
-    return {"hs": out[0]}
-
-
-def gru_backward(ns, inp):
-    hs, cache = _tuple(_fn(ns, "gru_forward")(inp["x"], inp["h0"], *_params(inp)), 2, "gru_forward")
-    return _grads(_fn(ns, "gru_backward")(inp["dhs"], cache), ("x", "h0") + PARAMS, "gru_backward")
+gru_cell_forward, gru_cell_backward, gru_forward, gru_backward = _single_state_drivers("gru")
 
 
 def run(name: str, ns: dict, inputs: dict) -> dict:

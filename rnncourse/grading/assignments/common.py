@@ -1,14 +1,86 @@
-"""Input makers shared by assignments: seeded float64 arrays of the shapes a test names."""
+"""What assignments share (parent side): seeded input makers, references built from rnncourse.scratch,
+and tests over a list of shapes.
+
+Inputs are float64 arrays drawn from a generator seeded by the grader (see ``spec.test_seed``); a cell
+kind with G gate blocks has weight_ih (G*H, I), weight_hh (G*H, H) and biases (G*H,).
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from ..spec import Test
 
+PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def params_of(inputs: dict) -> list:
+    """The four parameter arrays of ``inputs``, in the order the cell functions take them."""
+    return [inputs[k] for k in PARAMS]
+
 
 def cell_params(rng, G: int, I: int, H: int, scale: float = 0.5) -> dict:
     return {"weight_ih": rng.standard_normal((G * H, I)) * scale, "weight_hh": rng.standard_normal((G * H, H)) * scale,
             "bias_ih": rng.standard_normal(G * H) * scale, "bias_hh": rng.standard_normal(G * H) * scale}
+
+
+def cell_inputs(G: int, states=("h",)):
+    """Input maker of one cell step: make(B, I, H) -> make(seed) -> {x (B, I), each state (B, H), the
+    parameters, and the upstream gradient d<state>_next (B, H) of each state}."""
+    def sized(B, I, H):
+        def make(seed):
+            rng = np.random.default_rng(seed)
+            inputs = {"x": rng.standard_normal((B, I)), **{s: rng.standard_normal((B, H)) for s in states}}
+            inputs.update(cell_params(rng, G, I, H))
+            inputs.update({f"d{s}_next": rng.standard_normal((B, H)) for s in states})
+            return inputs
+        return make
+    return sized
+
+
+def sequence_inputs(G: int, states=("h0",), final_state_grads=()):
+    """Input maker of a sequence: make(T, B, I, H, **fixed) -> make(seed) -> {x (T, B, I), each initial
+    state (B, H), the parameters, dhs (T, B, H), each final-state gradient (B, H), and ``fixed`` (e.g. k)}."""
+    def sized(T, B, I, H, **fixed):
+        def make(seed):
+            rng = np.random.default_rng(seed)
+            inputs = {"x": rng.standard_normal((T, B, I)), **{s: rng.standard_normal((B, H)) for s in states}}
+            inputs.update(cell_params(rng, G, I, H))
+            inputs["dhs"] = rng.standard_normal((T, B, H))
+            inputs.update({g: rng.standard_normal((B, H)) for g in final_state_grads})
+            return {**inputs, **fixed}
+        return make
+    return sized
+
+
+def cell_references(cell_forward, cell_backward, states=("h",)):
+    """(forward reference, backward reference) of a scratch cell whose forward returns (*new states, cache)."""
+    def forward(inputs):
+        new_states = cell_forward(inputs["x"], *[inputs[s] for s in states], *params_of(inputs))[:-1]
+        return {f"{s}_next": value for s, value in zip(states, new_states)}
+
+    def backward(inputs):
+        cache = cell_forward(inputs["x"], *[inputs[s] for s in states], *params_of(inputs))[-1]
+        grads = cell_backward(*[inputs[f"d{s}_next"] for s in states], cache)
+        return {f"d{k}": grads[k] for k in ("x", *states, *PARAMS)}
+
+    return forward, backward
+
+
+def sequence_references(seq_forward, seq_backward):
+    """(forward, backward) references of a scratch sequence with state h alone (RNN, GRU).
+
+    The backward is truncated BPTT(k, k) when the inputs hold ``k``, full BPTT otherwise.
+    """
+    def forward(inputs):
+        return {"hs": seq_forward(inputs["x"], inputs["h0"], *params_of(inputs))[0]}
+
+    def backward(inputs):
+        _, cache = seq_forward(inputs["x"], inputs["h0"], *params_of(inputs))
+        truncation = (inputs["k"], inputs["k"]) if "k" in inputs else None
+        grads = seq_backward(inputs["dhs"], cache, truncation=truncation)
+        return {f"d{k}": grads[k] for k in ("x", "h0", *PARAMS)}
+
+    return forward, backward
 
 
 def shape_label(**sizes) -> str:
@@ -18,7 +90,7 @@ def shape_label(**sizes) -> str:
 def tests_over_shapes(driver: str, make, reference, shapes, rtol: float = 1e-6) -> tuple:
     """One Test per (sizes, hidden) in ``shapes``, named "public (B=3, ...)" or "hidden (...)".
 
-    make(*sizes) returns the seeded input maker; reference(inputs) returns the expected outputs.
+    make(**sizes) returns the seeded input maker; reference(inputs) returns the expected outputs.
     """
-    return tuple(Test(f"{'hidden' if hidden else 'public'} {shape_label(**sizes)}", driver, make(*sizes.values()),
+    return tuple(Test(f"{'hidden' if hidden else 'public'} {shape_label(**sizes)}", driver, make(**sizes),
                       reference, hidden=hidden, rtol=rtol) for sizes, hidden in shapes)

@@ -11,13 +11,7 @@ import torch
 from rnncourse import scratch
 
 from ..spec import Assignment, Part
-from .common import cell_params, tests_over_shapes
-
-PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-
-
-def _p(inp):
-    return [inp[k] for k in PARAMS]
+from .common import PARAMS, cell_inputs, cell_references, params_of, sequence_inputs, tests_over_shapes
 
 
 def _autograd(inputs: dict, wrt: tuple, loss_fn) -> dict:
@@ -27,14 +21,6 @@ def _autograd(inputs: dict, wrt: tuple, loss_fn) -> dict:
 
 
 # ---- input makers ---------------------------------------------------------------------------------
-def _cell_inputs(B, I, H):
-    def make(seed):
-        rng = np.random.default_rng(seed)
-        return {"x": rng.standard_normal((B, I)), "h": rng.standard_normal((B, H)), "c": rng.standard_normal((B, H)),
-                **cell_params(rng, 4, I, H), "dh_next": rng.standard_normal((B, H)), "dc_next": rng.standard_normal((B, H))}
-    return make
-
-
 def _gate_inputs(B, H):
     """Gate values from random pre-activations, upstream gradients, and the states around them."""
     def make(seed):
@@ -50,18 +36,13 @@ def _gate_inputs(B, H):
     return make
 
 
-def _seq_inputs(T, B, I, H):
-    def make(seed):
-        rng = np.random.default_rng(seed)
-        return {"x": rng.standard_normal((T, B, I)), "h0": rng.standard_normal((B, H)), "c0": rng.standard_normal((B, H)),
-                **cell_params(rng, 4, I, H), "dhs": rng.standard_normal((T, B, H)), "dc_last": rng.standard_normal((B, H))}
-    return make
+_cell_inputs = cell_inputs(G=4, states=("h", "c"))
+_seq_inputs = sequence_inputs(G=4, states=("h0", "c0"), final_state_grads=("dc_last",))
 
 
 # ---- references -----------------------------------------------------------------------------------
-def ref_cell_forward(inp):
-    h, c, _ = scratch.lstm_cell_forward(inp["x"], inp["h"], inp["c"], *_p(inp))
-    return {"h_next": h, "c_next": c}
+ref_cell_forward, ref_cell_backward = cell_references(scratch.lstm_cell_forward, scratch.lstm_cell_backward,
+                                                      states=("h", "c"))
 
 
 def ref_output_backward(inp):
@@ -89,14 +70,8 @@ def ref_gates_backward(inp):
     return {"da": _autograd({"a": inp["a"]}, ("a",), loss)["a"]}
 
 
-def ref_cell_backward(inp):
-    _, _, cache = scratch.lstm_cell_forward(inp["x"], inp["h"], inp["c"], *_p(inp))
-    g = scratch.lstm_cell_backward(inp["dh_next"], inp["dc_next"], cache)
-    return {f"d{k}": g[k] for k in ("x", "h", "c") + PARAMS}
-
-
 def ref_backward(inp):
-    hs, c_last, cache = scratch.lstm_forward(inp["x"], inp["h0"], inp["c0"], *_p(inp))
+    hs, c_last, cache = scratch.lstm_forward(inp["x"], inp["h0"], inp["c0"], *params_of(inp))
     g = scratch.lstm_backward(inp["dhs"], cache, dc_last=inp["dc_last"])
     out = {f"d{k}": g[k] for k in ("x", "h0", "c0") + PARAMS}
     out.update(hs=hs, c_last=c_last)
