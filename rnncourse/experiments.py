@@ -40,6 +40,10 @@ class Run:
     def final(self) -> float:
         return self.test_mse[-1]
 
+    def first_step_below(self, level: float) -> int | None:
+        """The first evaluated step whose test MSE is below ``level`` (None if it never was)."""
+        return next((step for step, mse in zip(self.steps, self.test_mse) if mse < level), None)
+
 
 def make_recurrent(kind: str, input_size: int, hidden_size: int, forget_bias: float | None = None) -> torch.nn.Module:
     """torch.nn.RNN / LSTM / GRU; for the LSTM, optionally set the forget-gate bias (split as b_ih=fb, b_hh=0)."""

@@ -102,18 +102,29 @@ def test_removing_a_gate_equals_saturating_it_in_torch_nn_lstm(variant, gate):
 
 
 def test_cifg_cell_is_a_convex_mix_and_nfg_cell_is_an_integrator():
-    """Closed forms: CIFG's c_t = (1 - i) c_{t-1} + i z mixes c_{t-1} and z in [-1, 1], so |c| < 1 from
-    c0 = 0; without a forget gate the cell only accumulates, c_T = c_0 + sum_t i_t z_t."""
+    """Closed forms, stepped through the public API one time step at a time. CIFG's c_t = (1 - i) c_{t-1} + i z
+    mixes c_{t-1} and z in [-1, 1], so |c| < 1 from c0 = 0. Without a forget gate the cell only accumulates:
+    c_t = c_{t-1} + i_t z_t, with i and z written out here from the parameters (Greff et al.'s equations)."""
     x, (h0, c0), _, _ = _data(8, T=40)
     cifg = LSTMVariant(I, H, variant="CIFG", rng=0)
-    cifg.forward(x)
-    cells = np.stack([cache[6] for cache in cifg._cache[1]])          # step cache: (h, c_prev, s, i, f, z, c, o, k)
+    state, cells = None, []
+    for t in range(len(x)):
+        _, state = cifg.forward(x[t : t + 1], state)
+        cells.append(state[1])
     assert np.abs(cells).max() < 1.0
+
     nfg = LSTMVariant(I, H, variant="NFG", rng=0)
-    _, (_, c_T) = nfg.forward(x, (h0, c0))
-    increments = sum(cache[3] * cache[5] for cache in nfg._cache[1])
-    assert rel_error(c_T[0], c0[0] + increments) < 1e-13
-    assert np.abs(c_T).max() > 2.0                                     # unbounded, unlike CIFG's
+    p = nfg.params
+    rows_i, rows_g = nfg.block_rows("i"), nfg.block_rows("g")
+    state = (h0, c0)
+    for t in range(len(x)):
+        h, c = state[0][0], state[1][0]
+        a = x[t] @ p["weight_ih_l0"].T + p["bias_ih_l0"] + h @ p["weight_hh_l0"].T + p["bias_hh_l0"]
+        i = 1 / (1 + np.exp(-(a[:, rows_i] + p["peephole_i_l0"] * c)))
+        z = np.tanh(a[:, rows_g])
+        _, state = nfg.forward(x[t : t + 1], state)
+        assert rel_error(state[1][0], c + i * z) < 1e-13
+    assert np.abs(state[1]).max() > 2.0                              # unbounded, unlike CIFG's
 
 
 def test_parameter_counts():

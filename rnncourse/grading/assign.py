@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"

@@ -17,7 +17,6 @@ functions (what exercises ask for) and the fast sequence layer share one impleme
 """
 from __future__ import annotations
 
-import numpy as np
 
 from ._checks import as_float_array, check_param, check_shape
 

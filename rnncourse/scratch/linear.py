@@ -10,7 +10,7 @@ def linear_forward(x, weight, bias=None):
     """x: (..., I), weight: (O, I), bias: (O,) or None. Returns (y (..., O), cache)."""
     x = as_float_array("x", x)
     if x.ndim < 1:
-        raise ValueError(f"x must have a last axis of size I; got a scalar")
+        raise ValueError("x must have a last axis of size I; got a scalar")
     weight = as_float_array("weight", weight, x.dtype)
     if weight.ndim != 2 or weight.shape[1] != x.shape[-1]:
         raise ValueError(f"weight must have shape (O, I={x.shape[-1]}); got {weight.shape}")
