@@ -94,7 +94,7 @@ def test_blank_exercise_self_checks_fail_saying_what_to_do(solution):
 
 def test_nbval_fails_a_solution_whose_self_check_fails(tmp_path):
     """The nbval run in this suite is not a formality: a wrong solution makes it fail."""
-    nb = nbformat.read(ROOT / "solutions" / "01-rnn-bptt.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "solutions" / "rnn-bptt.ipynb", as_version=4)
     for cell in nb.cells:
         if "def rnn_cell_forward(" in cell.source:
             cell.source = cell.source.replace("return h_next, cache", "return h_next * 1.001, cache")
@@ -119,14 +119,14 @@ def test_check_passes_the_solution(solution):
 
 
 def test_check_on_the_blank_exercise_fails_every_part_and_says_why():
-    proc = _check(ROOT / "exercises" / "01-rnn-bptt.ipynb")
+    proc = _check(ROOT / "exercises" / "rnn-bptt.ipynb")
     assert proc.returncode == 1
     assert "[PASS]" not in proc.stdout and "public tests: 0 /" in proc.stdout
     assert proc.stdout.count("NotImplementedError") >= 5
 
 
 def test_check_says_which_shape_and_which_gradient_is_wrong(tmp_path):
-    nb = nbformat.read(ROOT / "solutions" / "01-rnn-bptt.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "solutions" / "rnn-bptt.ipynb", as_version=4)
     for cell in nb.cells:
         if "def rnn_forward(" in cell.source:
             cell.source = cell.source.replace("return hs, cache", "return hs[:-1], cache")

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "01-rnn-bptt.ipynb"
+SOLUTION = ROOT / "solutions" / "rnn-bptt.ipynb"
 RNNCOURSE = [sys.executable, "-m", "rnncourse.cli"]
 LIMITS = ["--load-timeout", "15", "--call-timeout", "3", "--memory-mib", "2048"]
 
@@ -59,8 +59,8 @@ CASES = {
         "np.log(np.zeros(3))"]), 100, "Passed."),
     "invalid-json": ("{ this is not a notebook", 0, "not valid notebook JSON"),
     "not-a-notebook": ('{"hello": "world"}', 0, "not a notebook"),
-    "wrong-assignment": (nbformat.read(ROOT / "solutions" / "02-lstm-backward.ipynb", as_version=4), 0,
-                         "is for assignment '02-lstm-backward'"),
+    "wrong-assignment": (nbformat.read(ROOT / "solutions" / "lstm-backward.ipynb", as_version=4), 0,
+                         "is for assignment 'lstm-backward'"),
     "syntax-error-one-cell": (_variant({"def rnn_forward(": "def rnn_forward(x, h0:\n    pass"}), 40,
                               "`rnn_forward` is not defined"),
     "missing-function": (_variant({"def rnn_cell_backward(": "# I did not get to this"}), 30,
@@ -82,7 +82,7 @@ CASES = {
         "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 40, "MemoryError"),
     "sys-exit-at-import": (_variant(prepend=["import sys\nsys.exit(0)"]), 100, "SystemExit"),
     "os-exit-at-import": (_variant(prepend=["import os\nos._exit(0)"]), 0, "exited with status 0"),
-    "fake-score": (nbformat.read(ROOT / "exercises" / "01-rnn-bptt.ipynb", as_version=4), 0, "NotImplementedError"),
+    "fake-score": (nbformat.read(ROOT / "exercises" / "rnn-bptt.ipynb", as_version=4), 0, "NotImplementedError"),
     "fork-bomb": (_variant(prepend=["import os\nwhile True:\n    os.fork()"]), 100, "Passed."),
     "monkeypatch-numpy-and-pytest": (None, 0, "NotImplementedError"),
     "reads-hidden-tests-from-disk": (None, 0, "NotImplementedError"),
@@ -120,7 +120,7 @@ if out:
 
 
 def _exercise_with(prepend):
-    nb = nbformat.read(ROOT / "exercises" / "01-rnn-bptt.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "exercises" / "rnn-bptt.ipynb", as_version=4)
     for i, src in enumerate(prepend):
         nb.cells.insert(2 + i, nbformat.v4.new_code_cell(src))
     return nb
@@ -150,7 +150,7 @@ def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("grades")
     env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "test-secret"}
     start = time.monotonic()
-    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "01-rnn-bptt", "--out", str(out),
+    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out),
                            "--jobs", "2", *LIMITS], capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
     elapsed = time.monotonic() - start
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -228,7 +228,7 @@ def test_regrading_gives_identical_results(graded, tmp_path):
     nbformat.write(USES_GLOBAL_RNG, folder / "uses-global-rng.ipynb")
     runs = []
     for out in (tmp_path / "first", tmp_path / "again"):
-        subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "01-rnn-bptt", "--out", str(out), *LIMITS],
+        subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out), *LIMITS],
                        check=True, capture_output=True, env=env, cwd=ROOT)
         runs.append(out)
     for name in ("correct", "wrong-shape", "nan-output"):
@@ -258,10 +258,10 @@ def test_students_whose_names_sanitise_alike_get_separate_reports(tmp_path):
     from rnncourse.grading.grader import Result
     from rnncourse.grading.report import write_reports
 
-    results = [Result("a b", "01-rnn-bptt"), Result("a_b", "01-rnn-bptt"), Result("gradebook.csv", "01-rnn-bptt")]
+    results = [Result("a b", "rnn-bptt"), Result("a_b", "rnn-bptt"), Result("gradebook.csv", "rnn-bptt")]
     for r, note in zip(results, ("first", "second", "third")):
         r.notes.append(note)
-    write_reports(results, str(tmp_path), assignments.get("01-rnn-bptt"))
+    write_reports(results, str(tmp_path), assignments.get("rnn-bptt"))
     outputs = sorted(json.loads(p.read_text())["output"] for p in tmp_path.glob("*/results.json"))
     assert outputs == ["first", "second", "third"]
     assert (tmp_path / "gradebook.csv").is_file()

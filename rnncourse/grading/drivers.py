@@ -71,7 +71,7 @@ def _single_state_drivers(kind: str):
     return cell_forward, cell_backward, forward, backward
 
 
-# ---- 01-rnn-bptt ----------------------------------------------------------------------------------
+# ---- rnn-bptt ----------------------------------------------------------------------------------
 rnn_cell_forward, rnn_cell_backward, rnn_forward, rnn_backward = _single_state_drivers("rnn")
 
 
@@ -81,7 +81,7 @@ def rnn_backward_truncated(ns, inp):
     return _grads(grads, ("x", "h0") + PARAMS, "rnn_backward_truncated")
 
 
-# ---- 02-lstm-backward -----------------------------------------------------------------------------
+# ---- lstm-backward -----------------------------------------------------------------------------
 def lstm_cell_forward(ns, inp):
     out = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
     return {"h_next": out[0], "c_next": out[1]}
@@ -116,7 +116,7 @@ def lstm_backward(ns, inp):
     return out
 
 
-# ---- 03-gru --------------------------------------------------------------------------------------
+# ---- gru --------------------------------------------------------------------------------------
 gru_cell_forward, gru_cell_backward, gru_forward, gru_backward = _single_state_drivers("gru")
 
 

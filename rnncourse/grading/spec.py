@@ -33,7 +33,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Assignment:
-    name: str                                     # e.g. "01-rnn-bptt"; also notebook metadata rnncourse.assignment
+    name: str                                     # e.g. "rnn-bptt"; also notebook metadata rnncourse.assignment
     title: str
     parts: tuple
     forbidden_modules: tuple = ("rnncourse.scratch", "rnncourse.torch", "torch")

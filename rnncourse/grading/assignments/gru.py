@@ -1,4 +1,4 @@
-"""03-gru: GRU cell forward/backward in torch's convention, sequence forward and BPTT.
+"""gru: GRU cell forward/backward in torch's convention, sequence forward and BPTT.
 
 References: rnncourse.scratch's GRU (itself tested against torch.nn.GRU and finite differences).
 """
@@ -17,7 +17,7 @@ CELL_SHAPES = [(dict(B=3, I=4, H=5), False), (dict(B=1, I=6, H=2), True), (dict(
 SEQ_SHAPES = [(dict(T=6, B=3, I=4, H=5), False), (dict(T=1, B=2, I=3, H=2), True), (dict(T=14, B=2, I=2, H=6), True)]
 
 ASSIGNMENT = Assignment(
-    name="03-gru",
+    name="gru",
     title="The gated recurrent unit, forward and backward",
     parts=(
         Part("gru_cell_forward", 20, ("gru_cell_forward",),

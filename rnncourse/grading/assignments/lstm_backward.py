@@ -1,4 +1,4 @@
-"""02-lstm-backward: LSTM cell forward, the backward pass step by step, the cell and sequence backward.
+"""lstm-backward: LSTM cell forward, the backward pass step by step, the cell and sequence backward.
 
 References: rnncourse.scratch for whole cells and sequences (itself tested against torch.nn), and
 torch.autograd for the step functions, which no scratch function exposes one by one.
@@ -83,7 +83,7 @@ GATE_SHAPES = [(dict(B=3, H=5), False), (dict(B=1, H=2), True), (dict(B=6, H=8),
 SEQ_SHAPES = [(dict(T=6, B=3, I=4, H=5), False), (dict(T=1, B=2, I=3, H=2), True), (dict(T=12, B=2, I=2, H=6), True)]
 
 ASSIGNMENT = Assignment(
-    name="02-lstm-backward",
+    name="lstm-backward",
     title="The LSTM backward pass, step by step",
     parts=(
         Part("lstm_cell_forward", 15, ("lstm_cell_forward",),

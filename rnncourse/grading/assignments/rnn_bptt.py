@@ -1,4 +1,4 @@
-"""01-rnn-bptt: vanilla RNN cell forward/backward, full BPTT, truncated BPTT (chunked, k1 = k2 = k).
+"""rnn-bptt: vanilla RNN cell forward/backward, full BPTT, truncated BPTT (chunked, k1 = k2 = k).
 
 References: rnncourse.scratch (itself tested against torch.nn, autograd and finite differences).
 """
@@ -19,7 +19,7 @@ TRUNCATED_SHAPES = [(dict(T=10, B=2, I=3, H=4, k=5), False), (dict(T=12, B=1, I=
                     (dict(T=9, B=3, I=4, H=2, k=9), True), (dict(T=7, B=2, I=3, H=3, k=1), True)]
 
 ASSIGNMENT = Assignment(
-    name="01-rnn-bptt",
+    name="rnn-bptt",
     title="The vanilla RNN and backpropagation through time",
     parts=(
         Part("rnn_cell_forward", 15, ("rnn_cell_forward",),
