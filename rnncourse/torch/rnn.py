@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from ..scratch.rnn import RNNCell as _Decl, _check_nonlinearity
+from ..scratch.rnn import RNNCell as _Decl
+from ..scratch.rnn import _check_nonlinearity
 from .module import Recurrent, TorchCell
 
 
