@@ -194,6 +194,27 @@ def _cell_frame(ax, width, height, title):
     return ax
 
 
+def _state_path(ax, y, x_keep, x_add, before: str, after: str):
+    """The carried state along the top: ``before`` -> (odot with a gate at x_keep) -> (+ at x_add) -> ``after``."""
+    ax.text(0.0, y, before, ha="right", va="center", fontsize=12, color=STATE_COLOR)
+    _wire(ax, [(0.1, y), (x_keep, y)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
+    _wire(ax, [(x_keep, y), (x_add, y)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
+    _wire(ax, [(x_add, y), (10.9, y)], color=STATE_COLOR, lw=2.2)
+    ax.text(11.0, y, after, ha="left", va="center", fontsize=12, color=STATE_COLOR)
+    _pointwise(ax, (x_keep, y), r"$\odot$")
+    _pointwise(ax, (x_add, y), "+")
+
+
+def _input_bus(ax, y_bus, x_start, x_end, gates, y_gate):
+    """x_t from below joins a bus at height y_bus that feeds every gate box; gates: (x, kind, name)."""
+    ax.text(1.6, -0.55, r"$x_t$", ha="center", va="center", fontsize=12)
+    _wire(ax, [(1.6, -0.35), (1.6, y_bus)], arrow=False)
+    _wire(ax, [(x_start, y_bus), (x_end, y_bus)], arrow=False)
+    for x, kind, name in gates:
+        _wire(ax, [(x, y_bus), (x, y_gate - 0.33)])
+        _gate(ax, (x, y_gate), kind, name)
+
+
 def draw_lstm_cell(ax=None, title: str = "One LSTM step"):
     """The LSTM cell of torch.nn.LSTM: c_t = f_t * c_{t-1} + i_t * g_t, h_t = o_t * tanh(c_t).
 
@@ -204,23 +225,11 @@ def draw_lstm_cell(ax=None, title: str = "One LSTM step"):
     y_c, y_gate, y_bus = 5.0, 2.1, 0.8
     x_f, x_i, x_g, x_o = 2.6, 4.1, 5.6, 7.4
     x_add, x_tanh = 4.85, 8.8
-    # the cell path
-    ax.text(0.0, y_c, r"$c_{t-1}$", ha="right", va="center", fontsize=12, color=STATE_COLOR)
-    _wire(ax, [(0.1, y_c), (x_f, y_c)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
-    _wire(ax, [(x_f, y_c), (x_add, y_c)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
-    _wire(ax, [(x_add, y_c), (10.9, y_c)], color=STATE_COLOR, lw=2.2)
-    ax.text(11.0, y_c, r"$c_t$", ha="left", va="center", fontsize=12, color=STATE_COLOR)
-    _pointwise(ax, (x_f, y_c), r"$\odot$")
-    _pointwise(ax, (x_add, y_c), "+")
+    _state_path(ax, y_c, x_f, x_add, r"$c_{t-1}$", r"$c_t$")                # the cell path
     # inputs: h_{t-1} from the left, x_t from below, joined on one bus feeding every gate
     ax.text(0.0, y_bus, r"$h_{t-1}$", ha="right", va="center", fontsize=12)
-    ax.text(1.6, -0.55, r"$x_t$", ha="center", va="center", fontsize=12)
-    _wire(ax, [(1.6, -0.35), (1.6, y_bus)], arrow=False)
-    _wire(ax, [(0.1, y_bus), (x_o, y_bus)], arrow=False)
-    for x, kind, name in ((x_f, "sigmoid", r"$f_t$"), (x_i, "sigmoid", r"$i_t$"), (x_g, "tanh", r"$g_t$"),
-                          (x_o, "sigmoid", r"$o_t$")):
-        _wire(ax, [(x, y_bus), (x, y_gate - 0.33)])
-        _gate(ax, (x, y_gate), kind, name)
+    _input_bus(ax, y_bus, 0.1, x_o, [(x_f, "sigmoid", r"$f_t$"), (x_i, "sigmoid", r"$i_t$"),
+                                     (x_g, "tanh", r"$g_t$"), (x_o, "sigmoid", r"$o_t$")], y_gate)
     ax.text(4.5, y_bus - 0.22, r"$x_t W_{ih}^\top + b_{ih} + h_{t-1} W_{hh}^\top + b_{hh}$", ha="center",
             va="top", fontsize=9, color="#4b5563")
     # forget: f_t * c_{t-1}
@@ -254,21 +263,10 @@ def draw_gru_cell(ax=None, title: str = "One GRU step"):
     y_h, y_gate, y_bus = 5.0, 2.1, 0.8
     x_z, x_r, x_n = 2.6, 4.3, 7.9
     x_keep, x_add = 2.6, 9.0
-    # the state path, which also feeds the gates
-    ax.text(0.0, y_h, r"$h_{t-1}$", ha="right", va="center", fontsize=12, color=STATE_COLOR)
-    _wire(ax, [(0.1, y_h), (x_keep, y_h)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
-    _wire(ax, [(x_keep, y_h), (x_add, y_h)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
-    _wire(ax, [(x_add, y_h), (10.9, y_h)], color=STATE_COLOR, lw=2.2)
-    ax.text(11.0, y_h, r"$h_t$", ha="left", va="center", fontsize=12, color=STATE_COLOR)
-    _pointwise(ax, (x_keep, y_h), r"$\odot$")
-    _pointwise(ax, (x_add, y_h), "+")
+    _state_path(ax, y_h, x_keep, x_add, r"$h_{t-1}$", r"$h_t$")             # the state path, which also feeds the gates
     _wire(ax, [(1.1, y_h), (1.1, y_bus)], color=STATE_COLOR, arrow=False)
-    ax.text(1.6, -0.55, r"$x_t$", ha="center", va="center", fontsize=12)
-    _wire(ax, [(1.6, -0.35), (1.6, y_bus)], arrow=False)
-    _wire(ax, [(1.1, y_bus), (x_n, y_bus)], arrow=False)
-    for x, kind, name in ((x_z, "sigmoid", r"$z_t$"), (x_r, "sigmoid", r"$r_t$"), (x_n, "tanh", r"$n_t$")):
-        _wire(ax, [(x, y_bus), (x, y_gate - 0.33)])
-        _gate(ax, (x, y_gate), kind, name)
+    _input_bus(ax, y_bus, 1.1, x_n, [(x_z, "sigmoid", r"$z_t$"), (x_r, "sigmoid", r"$r_t$"),
+                                     (x_n, "tanh", r"$n_t$")], y_gate)
     ax.text(4.5, y_bus - 0.22, r"$x_t W_{ih}^\top + b_{ih}$,  $h_{t-1} W_{hh}^\top + b_{hh}$", ha="center",
             va="top", fontsize=9, color="#4b5563")
     # reset: r_t scales the hidden part of the candidate, h_{t-1} W_hn^T + b_hn, after the matmul
