@@ -5,7 +5,7 @@ figures without repeating drawing code. Nothing here computes model values; pass
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -54,7 +54,7 @@ def draw_graph(nodes: Mapping[str, tuple], edges: Sequence[tuple], ax=None, node
     nodes: name -> (x, y, label, kind); edges: (from, to) or (from, to, label). Returns the Axes.
     """
     ax = _axes(ax)
-    for name, (x, y, label, kind) in nodes.items():
+    for x, y, label, kind in nodes.values():
         draw_node(ax, (x, y), label, kind, size=node_size)
     for edge in edges:
         src, dst = nodes[edge[0]], nodes[edge[1]]
