@@ -64,3 +64,22 @@ def test_workflow_publishes_what_the_build_writes():
     major, minor = map(int, setup[0]["with"]["python-version"].split("."))
     required = re.search(r'requires-python = ">=(\d+)\.(\d+)"', (ROOT / "pyproject.toml").read_text())
     assert (major, minor) >= tuple(map(int, required.groups()))
+
+
+def student_install_cells():
+    """The `%pip install` lines of the README's and the preface's student install."""
+    found = {}
+    for doc in ("README.md", "book/index.md"):
+        found[doc] = [line for line in (ROOT / doc).read_text().splitlines() if line.startswith("%pip install")]
+    return found
+
+
+def test_student_install_names_this_version_and_the_torch_pin():
+    import rnncourse
+
+    pin, version = makefile_torch_pin(), rnncourse.__version__
+    for doc, lines in student_install_cells().items():
+        assert len(lines) == 1, f"{doc}: expected one JupyterHub/Colab install cell, found {lines}"
+        assert f'"torch=={pin}"' in lines[0], f"{doc}: {lines[0]}"
+        # the file `python -m build` writes (tests/test_package.py checks that name), from the release of this version
+        assert f"/v{version}/rnncourse-{version}-py3-none-any.whl" in lines[0], f"{doc}: {lines[0]}"
