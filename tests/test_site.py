@@ -39,23 +39,26 @@ def target(html_dir, page, href) -> Path:
     return (html_dir / page).parent.joinpath(unquote(urlsplit(href).path)).resolve()
 
 
-def links(html_dir, page, pattern):
-    return [a["href"] for a in soup(html_dir, page).find_all("a", href=True) if re.search(pattern, a["href"])]
+def links(html_dir, page, pattern, selector="a[href]"):
+    return [a["href"] for a in soup(html_dir, page).select(selector) if re.search(pattern, a["href"])]
+
+
+SOURCE_BUTTON, NOTEBOOK_BUTTON = "a.btn-download-source-button", "a.btn-download-notebook-button"   # the download menu
 
 
 # ---- downloads ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_offers_its_source(html_dir, page):
-    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.md$")
-    assert hrefs, f"{page} has no download link to its .md source"
+    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.md$", SOURCE_BUTTON)
+    assert hrefs, f"{page}'s download menu does not offer its .md source"
     assert target(html_dir, page, hrefs[0]).read_bytes() == (ROOT / f"{page}.md").read_bytes()
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_every_chapter_offers_its_executed_notebook(html_dir, page):
-    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.ipynb$")
-    assert hrefs, f"{page} has no download link to its .ipynb"
+    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.ipynb$", NOTEBOOK_BUTTON)
+    assert hrefs, f"{page}'s download menu does not offer its .ipynb"
     nb = nbformat.read(target(html_dir, page, hrefs[0]), as_version=4)
     nbformat.validate(nb)
     source = jupytext.read(ROOT / f"{page}.md")               # the chapter, read independently of the build
@@ -64,7 +67,7 @@ def test_every_chapter_offers_its_executed_notebook(html_dir, page):
     assert all(isinstance(c.execution_count, int) for c in code), "the notebook was not executed"
     assert sum(len(c.outputs) for c in code) >= 1, "the notebook carries no outputs"
     # the .md source opens as a notebook too (jupytext), and is the same notebook
-    md = jupytext.read(target(html_dir, page, links(html_dir, page, rf"_sources/{re.escape(page)}\.md$")[0]))
+    md = jupytext.read(target(html_dir, page, links(html_dir, page, rf"_sources/{re.escape(page)}\.md$", SOURCE_BUTTON)[0]))
     nbformat.validate(md)
     assert [c.source for c in md.cells if c.cell_type == "code"] == [c.source for c in code]
 
