@@ -9,6 +9,9 @@ are not downloaded either: the environment sees exactly the distributions that t
 to those distributions in the test's environment, where torch==2.13.0 is already installed. No
 rnncourse file, no editable-install hook and no path of this repository is in that directory, so
 ``rnncourse`` can only come from the wheel; a probe cell in each notebook proves where it came from.
+
+The notebooks are copied from exercises/; tests/test_site.py checks that the book's download links serve
+exactly these files.
 """
 import json
 import os
@@ -27,6 +30,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import rnncourse
+from test_publish import makefile_torch_pin
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
@@ -124,15 +128,15 @@ def student(tmp_path_factory, dist):
     python = venv / "bin" / "python"
     site_packages = Path(_ok(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])).stdout.strip())
 
-    # The wheel's declared dependencies, linked from this environment (torch==2.13.0 is installed here).
+    # The wheel's declared dependencies, linked from this environment (where the pinned torch is installed).
     with zipfile.ZipFile(dist["wheel"]) as wheel:
         wheel_meta = wheel.read(f"rnncourse-{rnncourse.__version__}.dist-info/METADATA").decode()
     requires = [line.split(":", 1)[1].strip() for line in wheel_meta.splitlines() if line.startswith("Requires-Dist:")]
-    assert any(r.replace(" ", "") == "torch==2.13.0" for r in requires), requires
+    assert f"torch=={makefile_torch_pin()}" in [r.replace(" ", "") for r in requires], requires
     closure = _dependency_closure(requires)
     assert "rnncourse" not in closure
     for dist_ in closure.values():
-        for entry in {Path(f).parts[0] for f in dist_.files or [] if Path(f).parts[0] != ".."}:
+        for entry in {Path(f).parts[0] for f in dist_.files or []} - {"..", "__pycache__"}:
             assert not entry.lower().startswith(("rnncourse", "__editable__")), entry
             target = Path(dist_.locate_file(entry))
             if target.exists() and not (deps / entry).exists():
