@@ -28,9 +28,9 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from test_publish import makefile_torch_pin
 
 import rnncourse
-from test_publish import makefile_torch_pin
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))

@@ -1,7 +1,7 @@
 """The built site as a reader meets it online: downloads on every page, links that work from any base
 URL, the offline search, and previous/next links in the order of the table of contents.
 
-The book is built once for this module (the ``html_dir`` fixture of test_book.py, sharing the execution
+The book is built once per test run (the ``html_dir`` fixture of conftest.py, sharing the execution
 cache). The browser tests serve it with Python's http.server under a sub-path, /course/rnn/, as GitHub
 Pages serves a project site, record every request the server receives, and load pages in headless
 Chromium: a link written relative to the server's root would show as a request outside the sub-path.
@@ -19,7 +19,7 @@ import jupytext
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from test_book import CHROMIUM, CHROMIUM_FLAGS, chapter_files, html_dir  # noqa: F401  (html_dir: the shared build fixture)
+from test_book import CHROMIUM, CHROMIUM_FLAGS, chapter_files
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["book/index", *chapter_files()]                     # every page, in the order of _toc.yml
