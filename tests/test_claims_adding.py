@@ -8,6 +8,7 @@ Slow by design (about two minutes on one core).
 import pytest
 import torch
 
+from rnncourse.data.adding import BASELINE_MSE
 from rnncourse.experiments import GRU_CHAPTER, LSTM_CHAPTER, train_adding
 
 pytestmark = pytest.mark.slow
@@ -21,13 +22,13 @@ def _quiet_single_thread(monkeypatch):
 
 def test_lstm_chapter_t100_over_six_seeds():
     """"in every run the LSTM ended below a test MSE of 0.002 and first dropped below 0.01 between steps
-    600 and 1100, while the tanh RNN never got below 0.01 and ended at 0.15 or above" """
+    600 and 1100, while the tanh RNN never got below 0.01 and ended above 0.8 x 1/6 ~ 0.13" """
     assert len(LSTM_CHAPTER.seeds) == 6
     lstm = [train_adding("LSTM", LSTM_CHAPTER, seed=s) for s in LSTM_CHAPTER.seeds]
     rnn = [train_adding("RNN", LSTM_CHAPTER, seed=s) for s in LSTM_CHAPTER.seeds]
     assert all(r.final < 0.002 for r in lstm), [r.final for r in lstm]
     assert all(600 <= (r.first_step_below(0.01) or 0) <= 1100 for r in lstm), [r.first_step_below(0.01) for r in lstm]
-    assert all(r.first_step_below(0.01) is None and r.final >= 0.15 for r in rnn), [r.final for r in rnn]
+    assert all(r.first_step_below(0.01) is None and r.final > 0.8 * BASELINE_MSE for r in rnn), [r.final for r in rnn]
 
 
 def test_gru_chapter_t50_over_three_seeds():
@@ -38,4 +39,4 @@ def test_gru_chapter_t50_over_three_seeds():
     for gru, lstm in zip(runs["GRU"], runs["LSTM"]):
         assert gru.first_step_below(0.01) is not None and lstm.first_step_below(0.01) is not None
         assert gru.first_step_below(0.01) < lstm.first_step_below(0.01)
-    assert all(r.first_step_below(0.01) is None and r.final > 0.8 / 6 for r in runs["RNN"])
+    assert all(r.first_step_below(0.01) is None and r.final > 0.8 * BASELINE_MSE for r in runs["RNN"])
