@@ -98,7 +98,9 @@ CASES = {
     "allocate-50GB-in-function": (_variant({"def rnn_forward(": swap(
         "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 40, "MemoryError"),
     "sys-exit-at-import": (_variant(prepend=["import sys\nsys.exit(0)"]), 100, "SystemExit"),
+    # Run All policy (docs/grading.md): a cell that raises, exits or ends its process is skipped, alike.
     "os-exit-at-import": (_variant(prepend=["import os\nos._exit(0)"]), 100, "ended the notebook's process"),
+    "segfault-at-import": (_variant(prepend=["import ctypes\nctypes.string_at(0)"]), 100, "SIGSEGV"),
     "fake-score": (nbformat.read(ROOT / "exercises" / "rnn-bptt.ipynb", as_version=4), 0, "NotImplementedError"),
     "fork-bomb": (_variant(prepend=["import os\nwhile True:\n    os.fork()"]), 100, "Passed."),
     "monkeypatch-numpy-and-pytest": (None, 0, "NotImplementedError"),
