@@ -75,9 +75,12 @@ def slot_uid(slot: int) -> int | None:
 
 
 def _uids(pid: str):
+    """The uids of a live process (none for a zombie: it has no memory left and cannot be killed)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
+                if line.startswith("State:") and line.split()[1] in ("Z", "X"):
+                    return []
                 if line.startswith("Uid:"):
                     return [int(x) for x in line.split()[1:]]
     except OSError:
