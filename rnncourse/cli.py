@@ -2,9 +2,11 @@
 
     rnncourse assign [--check]                        generate exercises/ from solutions/
     rnncourse check NOTEBOOK [--assignment NAME]      a student's check: public tests, what is wrong
-    rnncourse grade SUBMISSIONS... --assignment NAME --out DIR [--jobs N]
+    rnncourse grade SUBMISSIONS... --assignment NAME --out DIR [--jobs N] [--secret-file FILE]
                                                       grade notebooks or folders: gradebook.csv,
                                                       <student>/results.json (Gradescope), <student>/feedback.md
+    rnncourse gradescope NAME --secret-file FILE      the Gradescope autograder zip (setup.sh, run_autograder)
+    rnncourse gradescope-run NAME [--root /autograder] what run_autograder runs inside Gradescope
 """
 from __future__ import annotations
 
@@ -122,6 +124,31 @@ def cmd_check(args) -> int:
     return 0 if result.score == result.max_score else 1
 
 
+def cmd_gradescope(args) -> int:
+    from .grading import assignments
+    from .grading.gradescope import build_zip
+    from .grading.secret import SecretError, read_secret
+
+    assignment = assignments.get(args.assignment)
+    try:
+        secret = read_secret(args.secret_file, assignment.name)
+    except SecretError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if secret is None:
+        print("error: --secret-file is required (the hidden tests' inputs come from it)", file=sys.stderr)
+        return 2
+    out = build_zip(assignment.name, secret, args.out or f"autograder-{assignment.name}.zip")
+    print(f"wrote {out}: upload it as the Gradescope autograder (solutions/ is not in it)")
+    return 0
+
+
+def cmd_gradescope_run(args) -> int:
+    from .grading.gradescope import run
+
+    return run(args.assignment, args.root, _limits(args))
+
+
 def cmd_assign(args) -> int:
     from .grading.assign import assign
 
@@ -162,6 +189,18 @@ def main(argv=None) -> int:
                         "root when grading as root); one secret, or lines ASSIGNMENT = SECRET")
     _add_limit_options(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("gradescope", help="build the Gradescope autograder zip for an assignment")
+    p.add_argument("assignment")
+    p.add_argument("--secret-file", default=None, help="the secret file (as for grade); its secret goes into the zip")
+    p.add_argument("--out", default=None, help="default: autograder-ASSIGNMENT.zip")
+    p.set_defaults(func=cmd_gradescope)
+
+    p = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+    p.add_argument("assignment")
+    p.add_argument("--root", default=os.environ.get("RNNCOURSE_AUTOGRADER_ROOT", "/autograder"))
+    _add_limit_options(p)
+    p.set_defaults(func=cmd_gradescope_run)
 
     args = parser.parse_args(argv)
     return args.func(args)
