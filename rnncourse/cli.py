@@ -79,7 +79,7 @@ def cmd_grade(args) -> int:
         print("warning: no --secret-file: hidden-test inputs are predictable", file=sys.stderr)
         secret = "rnncourse-default"
     n_workers = min(args.jobs or os.cpu_count() or 1, len(paths))
-    clean_up_after_killed_graders(n_workers)
+    clean_up_after_killed_graders()
     jobs = [{"path": str(p), "student": s, "assignment": assignment, "secret": secret, "limits": _limits(args)}
             for p, s in zip(paths, _student_names(paths))]
     results = grade_all(jobs, n_workers)

@@ -95,3 +95,16 @@ def test_seccomp_program_denies_exactly_the_listed_calls():
         assert run(prog, arch, nr) == want, nr
     assert run(prog, arch, 0x40000000 + 59) == fence.RET_ERRNO | fence.EPERM      # x32 execve
     assert run(prog, 0x40000003, 59) == fence.RET_KILL_PROCESS                    # another architecture
+
+
+def test_children_alive_at_once_never_share_a_uid():
+    from rnncourse.grading.sandbox import Child, Limits
+
+    children = [Child(["x = 1"], [], Limits()) for _ in range(3)]
+    try:
+        assert all(c.load()["cell_errors"] == [] for c in children)
+        assert all(c.protections["own_uid"] for c in children)
+        assert len({c.uid for c in children}) == 3
+    finally:
+        for c in children:
+            c.kill()

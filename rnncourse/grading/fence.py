@@ -5,7 +5,7 @@ Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, afte
     private_mounts   root only: a private mount namespace and no network (unshare); directories the
                      child must reach but that are closed to other users (e.g. a Python under /root)
                      are re-exposed read-only, everything else under them stays hidden
-    drop_privileges  root only: no supplementary groups, setgid, setuid to the slot's own uid/gid
+    drop_privileges  root only: no supplementary groups, setgid, setuid to the child's own uid/gid
     no_new_privs     PR_SET_NO_NEW_PRIVS: no set-uid binary can give privileges back
     landlock         kernel >= 5.13: reads only the listed trees, writes only the scratch directory, no
                      TCP, and (ABI >= 6) no signals to processes outside the sandbox

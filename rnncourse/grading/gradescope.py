@@ -95,7 +95,7 @@ def run(assignment_name: str, root: str, limits=None) -> int:
         result.tests = [_result(p, t, pts, 0.0, "Not graded: no notebook was submitted.") for p, t, pts in plan(assignment)]
     else:
         secret = read_secret(str(root_path / "source" / "secret"), assignment.name)
-        clean_up_after_killed_graders(1)
+        clean_up_after_killed_graders()
         job = {"path": str(notebook), "student": "submission", "assignment": assignment, "secret": secret,
                "limits": limits}
         result = grade_all([job], 1)[0]

@@ -3,8 +3,8 @@
     python -I -m rnncourse.grading.launcher CONFIG_JSON -- python -I -m rnncourse.grading.runner REQ RESP
 
 In order: resource limits (address space, CPU, file size, core dumps), the pids cgroup (root), a private
-mount and network namespace (root), the slot's own uid/gid with no supplementary groups (root),
-PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the slot's alone), Landlock. Then it
+mount and network namespace (root), the child's own leased uid/gid with no supplementary groups (root),
+PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the child's alone), Landlock. Then it
 writes one line, {"op": "fence", ...} saying what held, on the reply pipe, and execs the runner, which
 adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
 """

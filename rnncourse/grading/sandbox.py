@@ -4,9 +4,10 @@ Scratch layout, per child: a root-owned directory (0711) holding ``cells.json`` 
 for the child), and inside it ``work/``, the child's only writable place (owned by the child's uid). The
 child cannot rename or replace ``work/``, because its parent is not its own.
 
-When the grader is root, the child of slot ``s`` runs as uid/gid ``SLOT_UID + s`` (no passwd entry
-needed), so RLIMIT_NPROC is a real process limit, it cannot signal or read the grader or another
-student's child, and after each run every process of that uid is killed. Everything else is in
+When the grader is root, each child runs under a uid/gid leased for its lifetime from SLOT_UID ..
+SLOT_UID + N_UIDS - 1 (an flock on a root-only lock file, so concurrent graders on one machine never
+share one; no passwd entry needed). So RLIMIT_NPROC is a real process limit, the child cannot signal or
+read the grader or another student's child, and after each run every process of that uid is killed. Everything else is in
 ``fence.py`` (namespaces, Landlock, seccomp) and ``launcher.py``.
 
 Time limits are CPU seconds (of every process of the child), so a busy machine does not fail an honest
@@ -17,6 +18,7 @@ anything is read. Nothing the child produced is ever unpickled or executed.
 """
 from __future__ import annotations
 
+import fcntl
 import glob
 import json
 import os
@@ -40,6 +42,8 @@ MAX_REPLY_BYTES = 1 << 20
 MAX_JSON_DEPTH = 32
 CGROUP_ROOT = "/sys/fs/cgroup/pids"
 SLOT_UID = 61000
+N_UIDS = 64
+LOCK_DIR = os.path.join(tempfile.gettempdir(), "rnncourse-uid-locks")
 PACKAGE = Path(__file__).resolve().parents[1]                  # rnncourse/
 CHILD_MODULES = ("__init__.py", "grading/__init__.py", "grading/runner.py", "grading/drivers.py",
                  "grading/launcher.py", "grading/fence.py", "grading/selfcheck.py")
@@ -70,8 +74,34 @@ def is_root() -> bool:
     return os.geteuid() == 0
 
 
-def slot_uid(slot: int) -> int | None:
-    return SLOT_UID + slot if is_root() else None
+def _lock_dir() -> str:
+    os.makedirs(LOCK_DIR, mode=0o700, exist_ok=True)
+    info = os.lstat(LOCK_DIR)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
+        raise RuntimeError(f"{LOCK_DIR} must be a directory owned by root with mode 0700")
+    return LOCK_DIR
+
+
+def _try_lock(uid: int):
+    fd = os.open(os.path.join(_lock_dir(), str(uid)), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def lease_uid():
+    """(uid, lock fd) of a child uid no other grader holds; (None, None) when not root. Close the fd to
+    give the uid back (the kernel does it when the grader dies)."""
+    if not is_root():
+        return None, None
+    for uid in range(SLOT_UID, SLOT_UID + N_UIDS):
+        fd = _try_lock(uid)
+        if fd is not None:
+            return uid, fd
+    raise RuntimeError(f"all {N_UIDS} child uids from {SLOT_UID} are in use")
 
 
 def _uids(pid: str):
@@ -159,10 +189,10 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def clean_up_after_killed_graders(slots: int = 0) -> list:
+def clean_up_after_killed_graders() -> list:
     """At start: remove the pids cgroups of graders that died without cleaning up (named
     rnncourse-<grader pid>-<random>, grader pid no longer running), killing what is left in them, and, as
-    root, kill leftover processes of the first ``slots`` slot uids. Returns the cgroups removed."""
+    root, kill leftover processes of every child uid that no running grader holds. Returns the cgroups removed."""
     removed = []
     for path in glob.glob(os.path.join(CGROUP_ROOT, "rnncourse-*")):
         try:
@@ -172,8 +202,12 @@ def clean_up_after_killed_graders(slots: int = 0) -> list:
         if not _alive(owner) and _remove_cgroup(path):
             removed.append(path)
     if is_root():
-        for slot in range(slots):
-            kill_uid(slot_uid(slot))
+        live = {u for p in os.listdir("/proc") if p.isdigit() for u in _uids(p) if SLOT_UID <= u < SLOT_UID + N_UIDS}
+        for uid in sorted(live):
+            fd = _try_lock(uid)
+            if fd is not None:
+                kill_uid(uid)
+                os.close(fd)
     return removed
 
 
@@ -296,8 +330,9 @@ class Child:
     ``skip`` maps cell indices (0-based) to a message: those cells are not run (they ended an earlier
     child; see the grader's Run All policy)."""
 
-    def __init__(self, cells: list, forbidden: list, limits: Limits, slot: int = 0, skip: dict | None = None):
-        self.limits, self.uid = limits, slot_uid(slot)
+    def __init__(self, cells: list, forbidden: list, limits: Limits, skip: dict | None = None):
+        self.limits = limits
+        self.uid, self._lease = lease_uid()
         self.scratch = tempfile.mkdtemp(prefix="rnncourse-grade-")
         os.chmod(self.scratch, 0o711)
         self.work = os.path.join(self.scratch, "work")
@@ -471,6 +506,9 @@ class Child:
         if self.cgroup:
             _remove_cgroup(self.cgroup)
         shutil.rmtree(self.scratch, ignore_errors=True)
+        if self._lease is not None:
+            os.close(self._lease)
+            self._lease = None
 
 
 def _strings(value) -> list:

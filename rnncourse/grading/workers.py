@@ -1,7 +1,7 @@
 """Parent side: grade many notebooks in parallel so that no notebook can take the run down.
 
-Each notebook is graded in its own forked worker process, which owns one slot (one child uid) at a time
-and sends each test result to the parent as soon as it is graded. When a worker dies (killed, out of
+Each notebook is graded in its own forked worker process (at most ``n_workers`` at a time), which
+sends each test result to the parent as soon as it is graded. When a worker dies (killed, out of
 memory, a grader bug that crashes the interpreter), the parent keeps the results it received, charges
 the test that was running to that notebook ("not graded: the grader's worker died"), and starts a new
 worker for the remaining tests. Every student always gets a Result, so the gradebook is always written.
@@ -18,11 +18,11 @@ from .spec import test_id
 MAX_RESTARTS = 3
 
 
-def _work(conn, job, slot, done):
+def _work(conn, job, done):
     """Worker body: grade, streaming results; never returns an exception to the parent."""
     try:
         result = grade_notebook(job["path"], job["assignment"], job["student"], secret=job["secret"],
-                                limits=job["limits"], slot=slot, done=done,
+                                limits=job["limits"], done=done,
                                 on_test=lambda t: conn.send(("test", t)))
         conn.send(("done", result))
     except BaseException:  # noqa: BLE001 - report, then die
@@ -59,7 +59,7 @@ def grade_all(jobs: list, n_workers: int) -> list:
         while queue and free_slots:
             job, slot = queue.pop(0), free_slots.pop(0)
             parent_conn, child_conn = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_work, args=(child_conn, job.spec, slot, dict(job.done)), daemon=True)
+            proc = ctx.Process(target=_work, args=(child_conn, job.spec, dict(job.done)), daemon=True)
             proc.start()
             child_conn.close()
             running[parent_conn] = (job, proc, slot)
