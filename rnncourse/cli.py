@@ -58,11 +58,28 @@ def _protection_summary(results) -> list:
     return lines
 
 
+def _secret(args, assignment_name: str, required: bool):
+    """The secret from --secret-file, or None with the reason printed (then exit with status 2). Without
+    --secret-file: an error when ``required``, else a warning and the public default."""
+    from .grading.secret import SecretError, read_secret
+
+    try:
+        secret = read_secret(args.secret_file, assignment_name)
+    except SecretError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    if secret is None and required:
+        print("error: --secret-file is required (the hidden tests' inputs come from it)", file=sys.stderr)
+    elif secret is None:
+        print("warning: no --secret-file: hidden-test inputs are predictable", file=sys.stderr)
+        secret = "rnncourse-default"
+    return secret
+
+
 def cmd_grade(args) -> int:
     from .grading import assignments
     from .grading.report import write_reports
     from .grading.sandbox import clean_up_after_killed_graders, is_root
-    from .grading.secret import SecretError, read_secret
     from .grading.workers import grade_all
 
     assignment = assignments.get(args.assignment)
@@ -70,14 +87,9 @@ def cmd_grade(args) -> int:
     if not paths:
         print("no notebooks found in", " ".join(args.submissions), file=sys.stderr)
         return 2
-    try:
-        secret = read_secret(args.secret_file, assignment.name)
-    except SecretError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    secret = _secret(args, assignment.name, required=False)
     if secret is None:
-        print("warning: no --secret-file: hidden-test inputs are predictable", file=sys.stderr)
-        secret = "rnncourse-default"
+        return 2
     n_workers = min(args.jobs or os.cpu_count() or 1, len(paths))
     clean_up_after_killed_graders()
     jobs = [{"path": str(p), "student": s, "assignment": assignment, "secret": secret, "limits": _limits(args)}
@@ -127,16 +139,10 @@ def cmd_check(args) -> int:
 def cmd_gradescope(args) -> int:
     from .grading import assignments
     from .grading.gradescope import build_zip
-    from .grading.secret import SecretError, read_secret
 
     assignment = assignments.get(args.assignment)
-    try:
-        secret = read_secret(args.secret_file, assignment.name)
-    except SecretError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    secret = _secret(args, assignment.name, required=True)
     if secret is None:
-        print("error: --secret-file is required (the hidden tests' inputs come from it)", file=sys.stderr)
         return 2
     out = build_zip(assignment.name, secret, args.out or f"autograder-{assignment.name}.zip")
     print(f"wrote {out}: upload it as the Gradescope autograder (solutions/ is not in it)")

@@ -8,7 +8,6 @@ line is there), so restyling a solution fails these tests instead of silently ma
 """
 import csv
 import json
-import os
 import subprocess
 import sys
 import time

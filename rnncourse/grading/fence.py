@@ -2,9 +2,9 @@
 
 Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, after its own imports):
 
-    private_mounts   root only: a private mount namespace and no network (unshare); directories the
-                     child must reach but that are closed to other users (e.g. a Python under /root)
-                     are re-exposed read-only, everything else under them stays hidden
+    private_mounts   root only: a private mount namespace with its own 16 MiB /dev/shm, and no network
+                     (unshare); directories the child must reach but that are closed to other users
+                     (e.g. a Python under /root) are re-exposed read-only, the rest under them stays hidden
     drop_privileges  root only: no supplementary groups, setgid, setuid to the child's own uid/gid
     no_new_privs     PR_SET_NO_NEW_PRIVS: no set-uid binary can give privileges back
     landlock         kernel >= 5.13: reads only the listed trees, writes only the scratch directory, no
@@ -99,6 +99,8 @@ def private_mounts(reachable: list, staging: str) -> dict:
         return done
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     done["mount_namespace"] = True
+    if os.path.isdir("/dev/shm"):      # a private, small /dev/shm (Landlock, when present, forbids writing it anyway)
+        _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
     by_ancestor: dict = {}
     for path in reachable:
         ancestor = _hidden_ancestor(path)

@@ -8,8 +8,8 @@ A part's points are split evenly across its tests; a test scores all or nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
