@@ -326,3 +326,59 @@ def test_a_killed_grader_worker_costs_only_the_test_it_was_running(tmp_path):
     lost = [t for t in slow["tests"] if t["score"] < t["max_score"]]
     assert len(lost) == 1 and "worker died" in lost[0]["output"], [(t["name"], t["output"][:80]) for t in slow["tests"]]
     assert len(slow["tests"]) == 16
+
+
+def _grade_as_unprivileged_user(notebooks: dict) -> dict:
+    """Fork, give the fork a private mount namespace (so that a Python under /root stays reachable) and
+    an unprivileged uid, and grade ``notebooks`` there as a grader without root would."""
+    import multiprocessing
+    import pickle
+
+    import numpy
+
+    from rnncourse.grading import assignments
+    from rnncourse.grading.fence import drop_privileges, private_mounts
+    from rnncourse.grading.grader import grade_notebook
+
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="rnncourse-unprivileged-", dir="/tmp"))     # pytest's tmp is root-only
+    base.chmod(0o755)
+    public = base / "public"
+    public.mkdir(mode=0o755)
+    (base / "stage").mkdir(mode=0o700)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, public / f"{name}.ipynb")
+    reader, writer = multiprocessing.Pipe(duplex=False)
+
+    def body():
+        reachable = [sys.base_prefix, sys.prefix, str(Path(numpy.__file__).resolve().parents[1]), str(ROOT)]
+        private_mounts(reachable, str(base / "stage"))
+        drop_privileges(62000, 62000)
+        out = {name: grade_notebook(public / f"{name}.ipynb", assignments.get("rnn-bptt"), name, secret="x" * 20)
+               for name in notebooks}
+        writer.send_bytes(pickle.dumps(out))
+
+    proc = multiprocessing.get_context("fork").Process(target=body)
+    proc.start()
+    try:
+        return pickle.loads(reader.recv_bytes())
+    finally:
+        proc.join()
+        shutil.rmtree(base)
+
+
+def test_without_root_the_fence_still_holds_and_what_it_cannot_enforce_is_said():
+    from rnncourse.grading.sandbox import unenforced
+
+    results = _grade_as_unprivileged_user({
+        "correct": _solution_with(),
+        "signals-the-grader": CASES["signals-the-grader"][0],
+        "reads-solutions": CASES["reads-solutions"][0],
+        "starts-a-process": CASES["starts-a-process"][0]})
+    assert results["correct"].score == 100
+    assert results["signals-the-grader"].score == results["reads-solutions"].score == results["starts-a-process"].score == 0
+    protections = results["correct"].protections
+    assert not protections["own_uid"] and protections["landlock_abi"] >= 6 and protections["seccomp"]
+    said = " ".join(unenforced(protections))
+    assert "the grader's own user" in said and "no real process limit" in said
