@@ -333,14 +333,13 @@ def _grade_as_unprivileged_user(notebooks: dict) -> dict:
     an unprivileged uid, and grade ``notebooks`` there as a grader without root would."""
     import multiprocessing
     import pickle
+    import tempfile
 
     import numpy
 
     from rnncourse.grading import assignments
     from rnncourse.grading.fence import drop_privileges, private_mounts
     from rnncourse.grading.grader import grade_notebook
-
-    import tempfile
 
     base = Path(tempfile.mkdtemp(prefix="rnncourse-unprivileged-", dir="/tmp"))     # pytest's tmp is root-only
     base.chmod(0o755)
