@@ -85,6 +85,16 @@ try:
     won = True
 except OSError:
     pass""",
+    "signals-other-processes": """
+import os
+me = os.getpid()
+for pid in [1, *range(max(2, me - 300), me + 300)]:    # signal 0: a probe that would have been a kill
+    if pid != me:
+        try:
+            os.kill(pid, 0)
+            won = True
+        except OSError:
+            pass""",
     "writes-grader-package-and-site-packages": """
 import os, numpy, rnncourse
 targets = [os.path.join(os.path.dirname(rnncourse.__file__), 'grading', '_hostile_probe.py'),
