@@ -302,7 +302,8 @@ def test_a_killed_grader_worker_costs_only_the_test_it_was_running(tmp_path):
     written, and that notebook loses only the test that was running."""
     folder = tmp_path / "subs"
     folder.mkdir()
-    nbformat.write(_solution_with(edit=SLOW), folder / "slow.ipynb")
+    name_me = "import ctypes\nctypes.CDLL(None).prctl(15, b'slow-notebook', 0, 0, 0)   # PR_SET_NAME: /proc/PID/comm"
+    nbformat.write(_solution_with(name_me, edit=SLOW), folder / "slow.ipynb")
     nbformat.write(_solution_with(), folder / "correct.ipynb")
     out = tmp_path / "out"
     killed = []
@@ -312,11 +313,10 @@ def test_a_killed_grader_worker_costs_only_the_test_it_was_running(tmp_path):
         while time.monotonic() < deadline and not killed:
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 try:
-                    args = Path(f"/proc/{pid}/cmdline").read_bytes()
-                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                    age = float(Path("/proc/uptime").read_text().split()[0]) - int(stat[19]) / os.sysconf("SC_CLK_TCK")
-                    if b"rnncourse.grading.runner" in args and age > 2.5:
-                        ppid = int(stat[1])
+                    stat = Path(f"/proc/{pid}/stat").read_text()
+                    if "(slow-notebook)" in stat:          # the slow notebook's runner, in a graded call by now
+                        time.sleep(0.5)
+                        ppid = int(stat.rsplit(")", 1)[1].split()[1])
                         os.kill(ppid, 9)
                         killed.append(ppid)
                         break
