@@ -91,16 +91,27 @@ def _hidden_ancestor(path: str) -> str | None:
 def private_mounts(reachable: list, staging: str) -> dict:
     """Root only: unshare mount + network namespaces; re-expose ``reachable`` trees that sit under a
     directory closed to other users, read-only, on an empty tmpfs over that directory. ``staging`` is an
-    empty root-owned directory used while moving mounts. Returns {"mount_namespace": bool, "network_namespace": bool}."""
-    done = {"mount_namespace": False, "network_namespace": False}
+    empty root-owned directory used while moving mounts. Returns {"mount_namespace", "network_namespace",
+    "reexposed": bool} (reexposed: every reachable tree can be reached by another uid)."""
+    done = {"mount_namespace": False, "network_namespace": False, "reexposed": reachable_by_others(reachable)}
     if _libc.unshare(CLONE_NEWNET) == 0:
         done["network_namespace"] = True
     if _libc.unshare(CLONE_NEWNS) != 0:
         return done
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    done["mount_namespace"] = True
-    if os.path.isdir("/dev/shm"):      # a private, small /dev/shm (Landlock, when present, forbids writing it anyway)
-        _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
+    try:
+        _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        done["mount_namespace"] = True
+        if os.path.isdir("/dev/shm"):  # a private, small /dev/shm (Landlock, when present, forbids writing it anyway)
+            _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
+            done["private_dev_shm"] = True
+        _reexpose(reachable, staging)
+        done["reexposed"] = True
+    except OSError:
+        done["reexposed"] = reachable_by_others(reachable)
+    return done
+
+
+def _reexpose(reachable: list, staging: str) -> None:
     by_ancestor: dict = {}
     for path in reachable:
         ancestor = _hidden_ancestor(path)
@@ -121,7 +132,11 @@ def private_mounts(reachable: list, staging: str) -> dict:
             _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
             _libc.umount2(stage.encode(), 2)   # MNT_DETACH
         _mount(None, ancestor, "tmpfs", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
-    return done
+
+
+def reachable_by_others(paths: list) -> bool:
+    """Whether a process of another uid can reach every path in ``paths`` (no closed ancestor)."""
+    return not any(_hidden_ancestor(p) for p in paths)
 
 
 def drop_privileges(uid: int, gid: int) -> None:

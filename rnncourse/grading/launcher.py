@@ -43,14 +43,17 @@ def _count_own_processes() -> int:
 def build_fence(config: dict) -> dict:
     """Apply every protection ``config`` asks for; return what held (the grader reports it)."""
     held = {"uid": os.getuid()}
+    dropped = False
     if config.get("uid") is not None:
         held.update(fence.private_mounts(config["reachable"], config["staging"]))
-        fence.drop_privileges(config["uid"], config["gid"])
+        if held.pop("reexposed"):      # else the child's uid could not reach the interpreter: stay, and say so
+            fence.drop_privileges(config["uid"], config["gid"])
+            dropped = True
         held["uid"] = os.getuid()
     held["no_new_privs"] = fence.no_new_privs()
     if config.get("nproc"):
         # with its own uid the count is the child's alone; without, allow what already runs plus a margin
-        base = 0 if config.get("uid") is not None else _count_own_processes()
+        base = 0 if dropped else _count_own_processes()
         resource.setrlimit(resource.RLIMIT_NPROC, (base + config["nproc"],) * 2)
         held["rlimit_nproc"] = base + config["nproc"]
     paths = config["paths"]

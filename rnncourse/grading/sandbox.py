@@ -38,6 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .fence import reachable_by_others
+
 MAX_REPLY_BYTES = 1 << 20
 MAX_JSON_DEPTH = 32
 CGROUP_ROOT = "/sys/fs/cgroup/pids"
@@ -333,7 +335,8 @@ class Child:
     def __init__(self, cells: list, forbidden: list, limits: Limits, skip: dict | None = None):
         self.limits = limits
         self.uid, self._lease = lease_uid()
-        self.scratch = tempfile.mkdtemp(prefix="rnncourse-grade-")
+        tmp = tempfile.gettempdir()
+        self.scratch = tempfile.mkdtemp(prefix="rnncourse-grade-", dir=tmp if reachable_by_others([tmp]) else "/tmp")
         os.chmod(self.scratch, 0o711)
         self.work = os.path.join(self.scratch, "work")
         os.mkdir(self.work, 0o700)
@@ -421,6 +424,7 @@ class Child:
             "landlock_abi": int(fence_line.get("landlock_abi", 0) or 0),
             "mount_namespace": bool(fence_line.get("mount_namespace")),
             "network_namespace": bool(fence_line.get("network_namespace")),
+            "private_dev_shm": bool(fence_line.get("private_dev_shm")),
             "pids_cgroup": bool(self.cgroup),
             "process_limit": bool(self.cgroup) or self.uid is not None,
         }
