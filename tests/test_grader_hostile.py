@@ -389,5 +389,6 @@ def test_without_root_the_fence_still_holds_and_what_it_cannot_enforce_is_said()
     assert results["signals-the-grader"].score == results["reads-solutions"].score == results["starts-a-process"].score == 0
     protections = results["correct"].protections
     assert not protections["own_uid"] and protections["landlock_abi"] >= 6 and protections["seccomp"]
+    assert protections["network_namespace"]            # a user namespace holding a network namespace
     said = " ".join(unenforced(protections))
     assert "the grader's own user" in said and "no real process limit" in said

@@ -5,6 +5,7 @@ Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, afte
     private_mounts   root only: a private mount namespace with its own 16 MiB /dev/shm, and no network
                      (unshare); directories the child must reach but that are closed to other users
                      (e.g. a Python under /root) are re-exposed read-only, the rest under them stays hidden
+    user_network_namespace  without root: no network either, where user namespaces are allowed
     drop_privileges  root only: no supplementary groups, setgid, setuid to the child's own uid/gid
     no_new_privs     PR_SET_NO_NEW_PRIVS: no set-uid binary can give privileges back
     landlock         kernel >= 5.13: reads only the listed trees, writes only the scratch directory, no
@@ -29,7 +30,7 @@ _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_u
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 
 # ---- landlock (include/uapi/linux/landlock.h) ---------------------------------------------------------
@@ -137,6 +138,21 @@ def _reexpose(reachable: list, staging: str) -> None:
 def reachable_by_others(paths: list) -> bool:
     """Whether a process of another uid can reach every path in ``paths`` (no closed ancestor)."""
     return not any(_hidden_ancestor(p) for p in paths)
+
+
+def user_network_namespace() -> bool:
+    """Without root: a user namespace (ids mapped to themselves) holding a private network namespace,
+    so the child has no network. False where unprivileged user namespaces are not allowed."""
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return False
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    except OSError:
+        return False
+    return True
 
 
 def drop_privileges(uid: int, gid: int) -> None:

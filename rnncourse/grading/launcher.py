@@ -3,7 +3,7 @@
     python -I -m rnncourse.grading.launcher CONFIG_JSON -- python -I -m rnncourse.grading.runner REQ RESP
 
 In order: resource limits (address space, CPU, file size, core dumps), the pids cgroup (root), a private
-mount and network namespace (root), the child's own leased uid/gid with no supplementary groups (root),
+mount and network namespace (root; without root a user namespace holding a network namespace), the child's own leased uid/gid with no supplementary groups (root),
 PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the child's alone), Landlock. Then it
 writes one line, {"op": "fence", ...} saying what held, on the reply pipe, and execs the runner, which
 adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
@@ -50,6 +50,8 @@ def build_fence(config: dict) -> dict:
             fence.drop_privileges(config["uid"], config["gid"])
             dropped = True
         held["uid"] = os.getuid()
+    elif os.geteuid() != 0:
+        held["network_namespace"] = fence.user_network_namespace()
     held["no_new_privs"] = fence.no_new_privs()
     if config.get("nproc"):
         # with its own uid the count is the child's alone; without, allow what already runs plus a margin
