@@ -128,6 +128,20 @@ try:
     won = True
 except OSError:
     pass""",
+    "fills-its-scratch-dir": """
+import os
+try:
+    for i in range(6):                 # 96 MiB in files of 16 MiB (each under the file-size limit)
+        with open(f'big-{i}', 'wb') as f:
+            f.write(b'x' * (16 << 20))
+    won = True
+except OSError:
+    pass
+for i in range(6):
+    try:
+        os.remove(f'big-{i}')
+    except OSError:
+        pass""",
     "fills-dev-shm-and-tmp": """
 import os
 try:
@@ -229,7 +243,7 @@ def test_every_protection_held_and_is_reported(graded):
     out, stdout = graded
     protections = json.loads((out / "correct" / "results.json").read_text())["extra_data"]["protections"]
     assert protections["own_uid"] and protections["no_new_privs"] and protections["seccomp"]
-    assert protections["landlock_abi"] >= 1 and protections["process_limit"]
+    assert protections["landlock_abi"] >= 1 and protections["process_limit"] and protections["scratch_tmpfs"]
     assert "protections: own_uid=True" in stdout
 
 

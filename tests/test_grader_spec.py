@@ -3,6 +3,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -58,17 +59,21 @@ def test_child_side_modules_load_no_reference_code():
 
 
 def test_stale_cgroups_of_a_killed_grader_are_removed_at_the_next_start(tmp_path):
-    """A grader killed with SIGKILL leaves its pids cgroup; the next `rnncourse grade` removes it."""
+    """A grader killed with SIGKILL leaves its pids cgroup and scratch; the next `rnncourse grade` removes them."""
     root = Path("/sys/fs/cgroup/pids")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()                                   # a pid that no longer runs
     stale = root / f"rnncourse-{dead.pid}-deadbeef"
     stale.mkdir()
+    scratch = Path(tempfile.gettempdir()) / f"rnncourse-grade-{dead.pid}-deadbeef"      # its scratch directory
+    (scratch / "work").mkdir(parents=True)
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "a.ipynb").write_bytes((ROOT / "exercises" / "rnn-bptt.ipynb").read_bytes())
-    subprocess.run([sys.executable, "-m", "rnncourse.cli", "grade", str(tmp_path / "subs"), "--assignment", "rnn-bptt",
-                    "--out", str(tmp_path / "out")], check=True, capture_output=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "rnncourse.cli", "grade", str(tmp_path / "subs"), "--assignment",
+                           "rnn-bptt", "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
     assert not stale.exists()
+    assert not scratch.exists()
 
 
 def test_seccomp_program_denies_exactly_the_listed_calls():

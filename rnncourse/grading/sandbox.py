@@ -44,6 +44,7 @@ MAX_REPLY_BYTES = 1 << 20
 MAX_JSON_DEPTH = 32
 CGROUP_ROOT = "/sys/fs/cgroup/pids"
 SLOT_UID = 61000
+SCRATCH_PREFIX = "rnncourse-grade-"       # + <grader pid>-<random>
 N_UIDS = 64
 LOCK_DIR = os.path.join(tempfile.gettempdir(), "rnncourse-uid-locks")
 PACKAGE = Path(__file__).resolve().parents[1]                  # rnncourse/
@@ -61,6 +62,7 @@ class Limits:
     file_mib: int = 64              # largest file the child may write (RLIMIT_FSIZE)
     processes: int = 32             # processes the child may create
     output_mib: int = 64            # total size of the arrays one reply may hold
+    scratch_mib: int = 64           # size of the child's writable directory (a tmpfs, when root)
 
 
 class ChildError(Exception):
@@ -193,8 +195,9 @@ def _alive(pid: int) -> bool:
 
 def clean_up_after_killed_graders() -> list:
     """At start: remove the pids cgroups of graders that died without cleaning up (named
-    rnncourse-<grader pid>-<random>, grader pid no longer running), killing what is left in them, and, as
-    root, kill leftover processes of every child uid that no running grader holds. Returns the cgroups removed."""
+    rnncourse-<grader pid>-<random>, grader pid no longer running), killing what is left in them, their
+    scratch directories (unmounting their tmpfs), and, as root, kill leftover processes of every child uid
+    that no running grader holds. Returns the cgroups removed."""
     removed = []
     for path in glob.glob(os.path.join(CGROUP_ROOT, "rnncourse-*")):
         try:
@@ -203,6 +206,13 @@ def clean_up_after_killed_graders() -> list:
             continue
         if not _alive(owner) and _remove_cgroup(path):
             removed.append(path)
+    for scratch in sorted({p for d in {tempfile.gettempdir(), "/tmp"} for p in glob.glob(os.path.join(d, SCRATCH_PREFIX + "*"))}):
+        try:
+            owner = int(os.path.basename(scratch)[len(SCRATCH_PREFIX):].split("-")[0])
+            if not _alive(owner) and os.lstat(scratch).st_uid == os.geteuid():
+                _remove_scratch(scratch)
+        except (ValueError, OSError):
+            continue
     if is_root():
         live = {u for p in os.listdir("/proc") if p.isdigit() for u in _uids(p) if SLOT_UID <= u < SLOT_UID + N_UIDS}
         for uid in sorted(live):
@@ -211,6 +221,28 @@ def clean_up_after_killed_graders() -> list:
                 kill_uid(uid)
                 os.close(fd)
     return removed
+
+
+def _mount_tmpfs(path: str, mib: int, uid: int) -> bool:
+    """Root: a size-limited tmpfs owned by ``uid`` on ``path`` (no disk filled by many files). False
+    where mounting is not allowed (e.g. a container without CAP_SYS_ADMIN)."""
+    from .fence import MS_NODEV, MS_NOSUID, _mount
+
+    try:
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={mib}m,nr_inodes=4096,mode=0700,uid={uid},gid={uid}")
+        return True
+    except OSError:
+        return False
+
+
+def _remove_scratch(scratch: str) -> None:
+    """Unmount the tmpfs on ``scratch``/work, if any, then delete the scratch directory (links not followed)."""
+    import ctypes
+
+    work = os.path.join(scratch, "work")
+    if os.path.ismount(work):
+        ctypes.CDLL(None, use_errno=True).umount2(work.encode(), 2)     # MNT_DETACH
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _cpu_seconds(pids) -> float:
@@ -336,15 +368,17 @@ class Child:
         self.limits = limits
         self.uid, self._lease = lease_uid()
         tmp = tempfile.gettempdir()
-        self.scratch = tempfile.mkdtemp(prefix="rnncourse-grade-", dir=tmp if reachable_by_others([tmp]) else "/tmp")
+        self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=tmp if reachable_by_others([tmp]) else "/tmp")
         os.chmod(self.scratch, 0o711)
         self.work = os.path.join(self.scratch, "work")
         os.mkdir(self.work, 0o700)
         staging = os.path.join(self.scratch, "stage")
         os.mkdir(staging, 0o700)
+        self.work_tmpfs = False
         if self.uid is not None:
             kill_uid(self.uid)
             os.chown(self.work, self.uid, self.uid)
+            self.work_tmpfs = _mount_tmpfs(self.work, limits.scratch_mib, self.uid)
         cells_json = os.path.join(self.scratch, "cells.json")
         with open(cells_json, "w", encoding="utf-8") as f:
             json.dump({"cells": cells, "forbidden": list(forbidden), "skip": {str(k): v for k, v in (skip or {}).items()}}, f)
@@ -425,6 +459,7 @@ class Child:
             "mount_namespace": bool(fence_line.get("mount_namespace")),
             "network_namespace": bool(fence_line.get("network_namespace")),
             "private_dev_shm": bool(fence_line.get("private_dev_shm")),
+            "scratch_tmpfs": self.work_tmpfs,
             "pids_cgroup": bool(self.cgroup),
             "process_limit": bool(self.cgroup) or self.uid is not None,
         }
@@ -509,7 +544,7 @@ class Child:
         self._out.close()
         if self.cgroup:
             _remove_cgroup(self.cgroup)
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        _remove_scratch(self.scratch)
         if self._lease is not None:
             os.close(self._lease)
             self._lease = None
