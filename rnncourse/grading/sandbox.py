@@ -208,7 +208,10 @@ def clean_up_after_killed_graders() -> list:
             removed.append(path)
     for scratch in sorted({p for d in {tempfile.gettempdir(), "/tmp"} for p in glob.glob(os.path.join(d, SCRATCH_PREFIX + "*"))}):
         try:
-            owner = int(os.path.basename(scratch)[len(SCRATCH_PREFIX):].split("-")[0])
+            pid, sep, _ = os.path.basename(scratch)[len(SCRATCH_PREFIX):].partition("-")
+            if not sep:
+                continue                 # not ours (<grader pid>-<random>)
+            owner = int(pid)
             if not _alive(owner) and os.lstat(scratch).st_uid == os.geteuid():
                 _remove_scratch(scratch)
         except (ValueError, OSError):
