@@ -274,7 +274,9 @@ def child_paths(scratch: str, work: str) -> dict:
     read += [f"/usr/lib/{arch}", f"/lib/{arch}", "/lib64", "/usr/lib64", "/etc/ld.so.cache", "/dev/urandom",
              "/dev/null", os.path.join(sys.prefix, "pyvenv.cfg"), str(Path(numpy.__file__).parent),
              str(Path(numpy.__file__).parent) + ".libs", scratch]
-    read += glob.glob(os.path.join(sys.base_prefix, "lib", "libpython*"))
+    for prefix in {sys.prefix, sys.base_prefix}:     # libpython, and a conda prefix's shared libraries (not python3.X/)
+        lib = os.path.join(prefix, "lib")
+        read += [os.path.join(lib, e) for e in (os.listdir(lib) if os.path.isdir(lib) else []) if not e.startswith("python")]
     read += glob.glob(os.path.join(site, "__editable__*.pth")) + glob.glob(os.path.join(site, "__editable__*finder.py"))
     read += [str(PACKAGE / m) for m in CHILD_MODULES]
     list_only = [stdlib, site, str(PACKAGE), str(PACKAGE / "grading"), os.path.join(sys.prefix, "bin"),
