@@ -17,7 +17,7 @@ clip_grad_norm), gradcheck (central differences, rel_error).
 """
 from .cell import Cell
 from .engine import truncation_windows
-from .functional import log_softmax, relu, sigmoid, softmax, tanh
+from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
 from .gru import GRU, GRUCell, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
 from .jordan import Jordan, JordanCell
@@ -37,7 +37,7 @@ __all__ = [
     "LSTMVariant", "LSTMVariantCell", "VARIANTS", "variant_spec",
     "Jordan", "JordanCell",
     "Linear", "linear_forward", "linear_backward",
-    "sigmoid", "tanh", "relu", "softmax", "log_softmax",
+    "sigmoid", "softmax", "log_softmax",
     "mse_loss", "softmax_cross_entropy",
     "SGD", "Adam", "clip_grad_norm",
     "numerical_gradient", "numerical_gradient_array", "rel_error",
