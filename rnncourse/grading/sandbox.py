@@ -277,10 +277,14 @@ def child_paths(scratch: str, work: str) -> dict:
     for prefix in {sys.prefix, sys.base_prefix}:     # libpython, and a conda prefix's shared libraries (not python3.X/)
         lib = os.path.join(prefix, "lib")
         read += [os.path.join(lib, e) for e in (os.listdir(lib) if os.path.isdir(lib) else []) if not e.startswith("python")]
-    read += glob.glob(os.path.join(site, "__editable__*.pth")) + glob.glob(os.path.join(site, "__editable__*finder.py"))
+    # site-packages as the interpreter names it, too: a venv may hold NumPy as a link into another one,
+    # or find it through a .pth file; the interpreter reads every .pth file at start-up
+    installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")} | {str(Path(numpy.__file__).parents[1])}
+    read += [p for d in sorted(installed | {site}) for p in glob.glob(os.path.join(d, "*.pth"))]
+    read += glob.glob(os.path.join(site, "__editable__*finder.py"))
     read += [str(PACKAGE / m) for m in CHILD_MODULES]
-    list_only = [stdlib, site, str(PACKAGE), str(PACKAGE / "grading"), os.path.join(sys.prefix, "bin"),
-                 os.path.dirname(os.path.realpath(sys.executable))]
+    list_only = [stdlib, site, *sorted(installed), str(PACKAGE), str(PACKAGE / "grading"),
+                 os.path.join(sys.prefix, "bin"), os.path.dirname(os.path.realpath(sys.executable))]
     execute = [os.path.realpath(sys.executable), "/lib64", f"/lib/{arch}", f"/usr/lib/{arch}"]   # and ld.so
     return {"read": read, "list_only": list_only, "execute": execute, "write": [work, "/dev/null"]}
 
@@ -289,7 +293,8 @@ def _reachable() -> list:
     """Trees the child must reach (for re-exposing them under a directory closed to other users)."""
     import numpy
 
-    return sorted({sys.base_prefix, sys.prefix, str(Path(numpy.__file__).resolve().parents[1]), str(PACKAGE)})
+    numpy_dir = Path(numpy.__file__)
+    return sorted({sys.base_prefix, sys.prefix, str(numpy_dir.resolve().parents[1]), str(numpy_dir.parents[1]), str(PACKAGE)})
 
 
 # ---- reading what the child sent --------------------------------------------------------------------------
