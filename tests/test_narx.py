@@ -1,6 +1,8 @@
 """The NARX network, a cell on the shared engine: its hand-written BPTT (parallel, free-run) and its
 series-parallel backward against float64 central differences and the torch twin's autograd, and the
 identity that ties the two modes together (closed loop = open loop fed the loop's own outputs)."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -145,3 +147,15 @@ def test_bad_arguments():
         plant(4, np.zeros(5))
     with pytest.raises(ValueError, match=r"u must be a 1-D input sequence of length K >= 2; got shape \(3, 1\)"):
         plant(2, np.zeros((3, 1)))
+
+
+def test_parallel_training_through_the_engine_lowers_the_free_run_loss():
+    """BPTT through the closed loop (rnncourse.experiments.train_narx_parallel) from a fresh network."""
+    from rnncourse.experiments import NARENDRA_EX3, train_narx_parallel
+
+    u = training_input(600, rng=4)
+    y = plant(3, u)
+    model = scratch.NARX(1, 20, 1, 10, output_delays=1, input_delays=1, rng=4)
+    setting = replace(NARENDRA_EX3, parallel_steps=150, parallel_window=20, parallel_batch=8, parallel_lr=1e-2)
+    losses = train_narx_parallel(model, y[:, None, None], u[:, None, None], setting, np.random.default_rng(0))
+    assert len(losses) == 150 and np.mean(losses[-10:]) < 0.2 * np.mean(losses[:10])
