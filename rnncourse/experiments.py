@@ -292,3 +292,75 @@ def train_narx_parallel(model, ys, us, setting: NarxSetting, rng) -> list:
         optimizer.step(model.grads)
         losses.append(loss)
     return losses
+
+
+# ---- A real series: the yearly sunspot numbers (book/tdnn-narx.md, sec-sunspots) -----------------
+
+@dataclass(frozen=True)
+class SunspotSetting:
+    """Linear AR versus TDNN versus NARX, one year ahead, on the held-out years of the sunspot series."""
+
+    window: int = 6                      # N: the AR order, the TDNN's taps and the NARX's input delays
+    output_delays: int = 2               # the NARX's fed-back predictions
+    hidden: int = 8
+    train_until: int = 1920              # fit on 1700..train_until
+    test_years: tuple = (1921, 1979)     # the two classic test periods of the series, together
+    tdnn_steps: int = 1000               # full-batch Adam, series-parallel
+    narx_steps: int = 300                # full-batch Adam, parallel (BPTT through the whole training series)
+    lr: float = 3e-3
+    seeds: tuple = tuple(range(8))
+
+
+SUNSPOTS = SunspotSetting()
+
+
+def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dict:
+    """Normalised MSE (MSE / variance of the held-out years) of one-year-ahead predictions on the held-out
+    years, for a linear AR(N) fit by least squares, a two-layer TDNN (N tanh taps, then a linear unit) and a
+    NARX network (input delay line N over the observed series, output delay line of its own predictions,
+    trained in parallel mode). The series is standardised with the training years' mean and deviation."""
+    from .data.sunspots import load_sunspots
+    from .scratch import NARX, TDNN
+
+    years, s = load_sunspots()
+    train_end = int(np.searchsorted(years, setting.train_until + 1))
+    test = (years >= setting.test_years[0]) & (years <= setting.test_years[1])
+    z = (s - s[:train_end].mean()) / s[:train_end].std()
+    N = setting.window
+
+    def nmse(first: int, pred):                  # pred[i] predicts z[first + i]
+        mask = test[first:first + pred.size]
+        return float(np.mean((pred[mask] - z[first:first + pred.size][mask]) ** 2) / np.var(z[test]))
+
+    lags = np.stack([z[N - 1 - i:z.size - 1 - i] for i in range(N)], axis=1)      # row k predicts z[N + k]
+    design = np.c_[lags, np.ones(len(lags))]
+    coef = np.linalg.lstsq(design[:train_end - N], z[N:train_end], rcond=None)[0]
+    result = {"AR": nmse(N, design @ coef)}
+
+    rng = np.random.default_rng(seed)
+    hidden, readout = TDNN(1, setting.hidden, N, activation="tanh", rng=rng), TDNN(setting.hidden, 1, 1, rng=rng)
+    params = {**{f"hidden.{k}": v for k, v in hidden.params.items()}, **{f"out.{k}": v for k, v in readout.params.items()}}
+    grads = {**{f"hidden.{k}": v for k, v in hidden.grads.items()}, **{f"out.{k}": v for k, v in readout.grads.items()}}
+    optimizer = Adam(params, lr=setting.lr)
+    x_train, target = z[:train_end - 1, None, None], z[N:train_end, None, None]
+    for _ in range(setting.tdnn_steps):
+        _, d_out = mse_loss(readout.forward(hidden.forward(x_train)), target)
+        hidden.zero_grad()
+        readout.zero_grad()
+        hidden.backward(readout.backward(d_out))
+        optimizer.step(grads)
+    result["TDNN"] = nmse(N, readout.forward(hidden.forward(z[:-1, None, None]))[:, 0, 0])
+
+    narx = NARX(1, setting.hidden, 1, setting.hidden, output_delays=setting.output_delays, input_delays=N, rng=rng)
+    optimizer = Adam(narx.params, lr=setting.lr)
+    zs = z[:train_end, None, None]
+    x, hx, target = narx.free_run_setup(zs, zs)    # input line: the observed series; output line: its own predictions
+    for _ in range(setting.narx_steps):
+        out, _ = narx.forward(x, hx)
+        _, d_out = mse_loss(out, target)
+        narx.zero_grad()
+        narx.backward(d_out)
+        optimizer.step(narx.grads)
+    x, hx, _ = narx.free_run_setup(z[:, None, None], z[:, None, None])
+    result["NARX"] = nmse(narx.order, narx.forward(x, hx)[0][:, 0, 0])
+    return result

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from rnncourse.experiments import NARENDRA_EX2, NARENDRA_EX3, train_narx
+from rnncourse.experiments import NARENDRA_EX2, NARENDRA_EX3, SUNSPOTS, sunspot_comparison, train_narx
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +52,15 @@ def test_parallel_training_helps_example_3_but_not_consistently_example_2(runs):
     assert all(p.free_run_rmse < s.free_run_rmse for s, p in zip(runs[3], runs[3, "parallel"]))
     worse = sum(p.free_run_rmse > s.free_run_rmse for s, p in zip(runs[2], runs[2, "parallel"]))
     assert worse >= 3, worse
+
+
+def test_sunspot_ranking_over_eight_seeds():
+    """"Over eight seeds the TDNN's held-out error was below the linear AR model's every time, though by
+    little (normalised MSE 0.13 to 0.18 against the AR model's 0.174); the NARX network and the TDNN traded
+    places from seed to seed." """
+    assert len(SUNSPOTS.seeds) == 8
+    runs = [sunspot_comparison(SUNSPOTS, s) for s in SUNSPOTS.seeds]
+    assert all(r["AR"] == pytest.approx(0.174, abs=0.0005) for r in runs)
+    assert all(r["TDNN"] < r["AR"] and 0.13 <= r["TDNN"] <= 0.18 for r in runs), runs
+    narx_wins = sum(r["NARX"] < r["TDNN"] for r in runs)
+    assert 1 <= narx_wins <= 7, runs

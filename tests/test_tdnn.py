@@ -12,13 +12,18 @@ from rnncourse.scratch import numerical_gradient, rel_error
 T, B, I, O, N = 9, 3, 2, 4, 3
 
 
-@pytest.mark.parametrize("bias", [True, False])
-def test_tdnn_equals_conv1d_forward_and_backward(bias):
-    rng = np.random.default_rng(0)
-    layer = scratch.TDNN(I, O, N, bias=bias, rng=1)
+def run_layer(seed, **options):
+    """A TDNN layer run forward and backward on random x (T, B, I) and dy (T-N+1, B, O)."""
+    rng = np.random.default_rng(seed)
+    layer = scratch.TDNN(I, O, N, rng=seed + 1, **options)
     x, dy = rng.standard_normal((T, B, I)), rng.standard_normal((T - N + 1, B, O))
     y = layer.forward(x)
-    dx = layer.backward(dy)
+    return layer, x, dy, y, layer.backward(dy)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_tdnn_equals_conv1d_forward_and_backward(bias):
+    layer, x, dy, y, dx = run_layer(0, bias=bias)
 
     conv = torch.nn.Conv1d(I, O, N, bias=bias, dtype=torch.float64)
     assert list(conv.state_dict()) == list(layer.state_dict())
@@ -34,11 +39,7 @@ def test_tdnn_equals_conv1d_forward_and_backward(bias):
 
 @pytest.mark.parametrize("activation", ["identity", "tanh"])
 def test_tdnn_backward_matches_central_differences_and_the_twin(activation):
-    rng = np.random.default_rng(2)
-    layer = scratch.TDNN(I, O, N, activation=activation, rng=3)
-    x, dy = rng.standard_normal((T, B, I)), rng.standard_normal((T - N + 1, B, O))
-    y = layer.forward(x)
-    dx = layer.backward(dy)
+    layer, x, dy, y, dx = run_layer(2, activation=activation)
 
     def loss():
         return float((layer.forward(x) * dy).sum())
