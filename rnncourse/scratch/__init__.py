@@ -11,6 +11,8 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     gru            GRUCell, GRU              gru_cell_forward/backward, gru_forward/backward
     lstm_variants  LSTMVariantCell, LSTMVariant (Greff et al. 2017: peepholes, NIG, NFG, ..., FGR)
     jordan         JordanCell, Jordan        (output feedback, Jordan 1986)
+    narx           NARXCell, NARX            (delay lines of outputs and inputs; lagged_regressors)
+    tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
 clip_grad_norm), gradcheck (central differences, rel_error).
@@ -26,8 +28,10 @@ from .losses import mse_loss, softmax_cross_entropy
 from .lstm import LSTM, LSTMCell, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
 from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
+from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 
 __all__ = [
     "Cell", "Recurrent", "truncation_windows",
@@ -36,6 +40,8 @@ __all__ = [
     "GRU", "GRUCell", "gru_cell_forward", "gru_cell_backward", "gru_forward", "gru_backward",
     "LSTMVariant", "LSTMVariantCell", "VARIANTS", "variant_spec",
     "Jordan", "JordanCell",
+    "NARX", "NARXCell", "lagged_regressors", "regressor",
+    "TDNN", "tdnn_forward", "tdnn_backward", "receptive_field",
     "Linear", "linear_forward", "linear_backward",
     "sigmoid", "softmax", "log_softmax",
     "mse_loss", "softmax_cross_entropy",

@@ -9,7 +9,9 @@ from .jordan import Jordan, JordanCell
 from .lstm import LSTM, LSTMCell
 from .lstm_variants import LSTMVariant, LSTMVariantCell
 from .module import Recurrent, TorchCell, run, uniform_init_
+from .narx import NARX, NARXCell
 from .rnn import RNN, RNNCell
+from .tdnn import TDNN
 
 __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
-           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell"]
+           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN"]
