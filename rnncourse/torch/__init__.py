@@ -5,11 +5,15 @@ loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same 
 torch.nn where torch.nn has the model.
 """
 from .gru import GRU, GRUCell
+from .init import initialise_
 from .jordan import Jordan, JordanCell
+from .leaky import Leaky, LeakyCell
 from .lstm import LSTM, LSTMCell
 from .lstm_variants import LSTMVariant, LSTMVariantCell
 from .module import Recurrent, TorchCell, run, uniform_init_
+from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell
 
 __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
-           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell"]
+           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell",
+           "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_"]
