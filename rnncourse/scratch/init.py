@@ -46,6 +46,15 @@ def _check(scheme, hidden_size):
         raise ValueError(f"hidden_size must be a positive integer; got {hidden_size!r}")
 
 
+def check_module(module, scheme: str) -> None:
+    """The scheme exists and ``module.nonlinearity`` is the one it is defined with, else ValueError."""
+    _check(scheme, module.hidden_size)
+    nonlinearity = getattr(module, "nonlinearity", None)
+    if nonlinearity != SCHEMES[scheme]:
+        raise ValueError(f"scheme {scheme!r} is defined with nonlinearity {SCHEMES[scheme]!r}; "
+                         f"the model has {nonlinearity!r}")
+
+
 def orthogonal(H: int, rng) -> np.ndarray:
     """A Haar-distributed orthogonal (H, H) matrix: Q of the QR of a Gaussian, columns signed by diag(R)."""
     q, r = np.linalg.qr(rng.standard_normal((H, H)))
@@ -91,11 +100,7 @@ def initialise(model, scheme: str, rng=None) -> None:
 
     The model's nonlinearity must be the scheme's (:data:`SCHEMES`); a mismatch raises ValueError.
     """
-    _check(scheme, model.hidden_size)
-    nonlinearity = getattr(model, "nonlinearity", None)
-    if nonlinearity != SCHEMES[scheme]:
-        raise ValueError(f"scheme {scheme!r} is defined with nonlinearity {SCHEMES[scheme]!r}; "
-                         f"the model has {nonlinearity!r}")
+    check_module(model, scheme)
     rng = np.random.default_rng(rng)
     for name, value in model.params.items():
         if name.startswith("weight_hh"):

@@ -9,16 +9,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..scratch.init import SCHEMES, _check, recurrent_weight
+from ..scratch.init import check_module, recurrent_weight
 
 
 def initialise_(rnn, scheme: str, rng=None) -> None:
-    """In place. ``rnn.nonlinearity`` must be the scheme's (:data:`SCHEMES`); a mismatch raises ValueError."""
-    _check(scheme, rnn.hidden_size)
-    nonlinearity = getattr(rnn, "nonlinearity", None)
-    if nonlinearity != SCHEMES[scheme]:
-        raise ValueError(f"scheme {scheme!r} is defined with nonlinearity {SCHEMES[scheme]!r}; "
-                         f"the module has {nonlinearity!r}")
+    """In place. ``rnn.nonlinearity`` must be the scheme's (``rnncourse.scratch.SCHEMES``); a mismatch raises ValueError."""
+    check_module(rnn, scheme)
     rng = np.random.default_rng(rng)
     with torch.no_grad():
         for name, p in rnn.named_parameters():
