@@ -67,7 +67,7 @@ class AddingSetting:
 LSTM_CHAPTER = AddingSetting(T=100, steps=1500, seeds=tuple(range(6)))   # book/lstm.md, section sec-adding
 GRU_CHAPTER = AddingSetting(T=50, steps=800, seeds=tuple(range(3)))      # book/gru.md
 VARIANT_STUDY = AddingSetting(T=50, steps=800, seeds=tuple(range(6)))    # book/lstm.md, section sec-lstm-variants
-INIT_STUDY = AddingSetting(T=50, steps=1500, seeds=tuple(range(3)))      # book/training.md, section sec-training-init
+INIT_STUDY = AddingSetting(T=20, steps=1500, seeds=tuple(range(3)))      # book/training.md, section sec-training-init
 
 
 def held_out_seed(seed: int) -> int:

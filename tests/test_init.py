@@ -80,3 +80,13 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="std applies to the gRNN scheme only"):
         recurrent_weight("oRNN", 4, std=0.1)
     assert len(SCHEMES) == 8
+
+
+def test_train_adding_init_trains_the_schemes_module(monkeypatch):
+    from rnncourse.experiments import train_adding_init
+
+    monkeypatch.setenv("RNNCOURSE_PROGRESS", "0")
+    run = train_adding_init("IRNN", T=3, steps=2, eval_every=1, test_size=8, batch_size=4, seed=0)
+    assert run.label == "IRNN" and run.steps == [1, 2] and len(run.test_mse) == 2
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        train_adding_init("LSTM")
