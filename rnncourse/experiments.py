@@ -67,6 +67,7 @@ class AddingSetting:
 LSTM_CHAPTER = AddingSetting(T=100, steps=1500, seeds=tuple(range(6)))   # book/lstm.md, section sec-adding
 GRU_CHAPTER = AddingSetting(T=50, steps=800, seeds=tuple(range(3)))      # book/gru.md
 VARIANT_STUDY = AddingSetting(T=50, steps=800, seeds=tuple(range(6)))    # book/lstm.md, section sec-lstm-variants
+INIT_STUDY = AddingSetting(T=20, steps=1500, seeds=tuple(range(3)))      # book/training.md, section sec-training-init
 
 
 def held_out_seed(seed: int) -> int:
@@ -180,6 +181,21 @@ def train_adding(kind: str = "LSTM", setting: AddingSetting = GRU_CHAPTER, seed:
     if kind == "LSTM" and setting.forget_bias is not None:
         set_forget_bias(module, setting.forget_bias)
     return train(module, setting, seed, label=kind)
+
+
+def train_adding_init(scheme: str, setting: AddingSetting = INIT_STUDY, seed: int = 0, **overrides) -> Run:
+    """torch.nn.RNN with the scheme's nonlinearity and W_hh from :func:`rnncourse.torch.initialise_` (lecture
+    002's table, :mod:`rnncourse.scratch.init`), trained by :func:`train`. ``overrides`` replace setting fields."""
+    from .scratch.init import SCHEMES
+    from .torch.init import initialise_
+
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {tuple(SCHEMES)}; got {scheme!r}")
+    setting = replace(setting, **overrides)
+    torch.manual_seed(seed)
+    module = torch.nn.RNN(2, setting.hidden_size, nonlinearity=SCHEMES[scheme])
+    initialise_(module, scheme, rng=seed)
+    return train(module, setting, seed, label=scheme)
 
 
 def train_adding_variant(variant: str = "vanilla", setting: AddingSetting = VARIANT_STUDY, seed: int = 0,

@@ -13,23 +13,30 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     jordan         JordanCell, Jordan        (output feedback, Jordan 1986)
     narx           NARXCell, NARX            (delay lines of outputs and inputs; lagged_regressors)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
+    leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
+    residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
-clip_grad_norm), gradcheck (central differences, rel_error).
+clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
+dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
 from .cell import Cell
+from .dropout import variational_masks
 from .engine import truncation_windows
 from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
 from .gru import GRU, GRUCell, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
+from .init import SCHEMES, initialise, recurrent_weight
 from .jordan import Jordan, JordanCell
+from .leaky import Leaky, LeakyCell
 from .linear import Linear, linear_backward, linear_forward
 from .losses import mse_loss, softmax_cross_entropy
 from .lstm import LSTM, LSTMCell, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
 from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
 from .narx import NARX, NARXCell, lagged_regressors, regressor
-from .optim import SGD, Adam, clip_grad_norm
+from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
+from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 
@@ -42,9 +49,11 @@ __all__ = [
     "Jordan", "JordanCell",
     "NARX", "NARXCell", "lagged_regressors", "regressor",
     "TDNN", "tdnn_forward", "tdnn_backward", "receptive_field",
+    "Leaky", "LeakyCell", "Residual", "ResidualCell", "variational_masks",
+    "SCHEMES", "recurrent_weight", "initialise",
     "Linear", "linear_forward", "linear_backward",
     "sigmoid", "softmax", "log_softmax",
     "mse_loss", "softmax_cross_entropy",
-    "SGD", "Adam", "clip_grad_norm",
+    "SGD", "Adam", "clip_grad_norm", "clip_grad_value",
     "numerical_gradient", "numerical_gradient_array", "rel_error",
 ]

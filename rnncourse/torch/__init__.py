@@ -5,13 +5,17 @@ loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same 
 torch.nn where torch.nn has the model.
 """
 from .gru import GRU, GRUCell
+from .init import initialise_
 from .jordan import Jordan, JordanCell
+from .leaky import Leaky, LeakyCell
 from .lstm import LSTM, LSTMCell
 from .lstm_variants import LSTMVariant, LSTMVariantCell
 from .module import Recurrent, TorchCell, run, uniform_init_
 from .narx import NARX, NARXCell
+from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell
 from .tdnn import TDNN
 
 __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
-           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN"]
+           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN",
+           "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_"]
