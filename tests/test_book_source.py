@@ -51,3 +51,32 @@ def test_no_bracket_right_after_begin_or_line_break(page):
     found = swallowed_brackets(page.read_text(encoding="utf-8"))
     assert not found, (f"{page.name}: '[' right after \\begin{{...}} or \\\\ is read as an optional argument "
                        f"and vanishes from the page; write {{[}} or \\big[ instead: {found}")
+
+
+# Macros whose MathJax extension is not in the vendored tex-chtml.js bundle: MathJax would fetch the
+# extension at run time (input/tex/extensions/*.js), which does not exist offline, and then typeset
+# NOTHING on the page (seen: \boldsymbol on the training chapter). Use the core macro instead.
+UNVENDORED = {"boldsymbol": r"\mathbf", "bm": r"\mathbf", "cancel": "a note", "bcancel": "a note",
+              "xcancel": "a note", "cancelto": "a note", "bbox": r"\boxed", "color": "plain text",
+              "textcolor": "plain text", "colorbox": "plain text", "enclose": r"\boxed", "unicode": "the character",
+              "ce": r"\mathrm", "pu": r"\mathrm", "href": "a Markdown link", "braket": r"\langle\rangle",
+              "bra": r"\langle", "ket": r"\rangle", "coloneqq": ":=", "dcases": "cases", "mathclap": r"\mathrlap",
+              "xrightleftharpoons": r"\rightleftharpoons", "upalpha": r"\alpha", "cssId": "nothing",
+              "class": "nothing", "style": "nothing", "textsf": r"\mathsf"}
+UNVENDORED_MACRO = re.compile(r"\\(" + "|".join(sorted(UNVENDORED, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
+def unvendored_macros(text: str):
+    return sorted({m.group(1) for block in math_blocks(text) for m in UNVENDORED_MACRO.finditer(block)})
+
+
+def test_lint_flags_a_macro_from_an_extension_that_is_not_vendored():
+    assert unvendored_macros(r"$\frac{\partial L}{\partial \boldsymbol\theta}$") == ["boldsymbol"]
+    assert unvendored_macros(r"$\mathbf{\theta} \coloneqq 1$") == ["coloneqq"]
+    assert unvendored_macros(r"$\mathbf{\theta}$ and $\boxed{x}$") == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_math_uses_only_macros_the_offline_mathjax_has(chapter):
+    found = unvendored_macros(chapter.read_text(encoding="utf-8"))
+    assert not found, f"{chapter.name}: " + ", ".join(f"\\{m} (use {UNVENDORED[m]})" for m in found)
