@@ -17,6 +17,9 @@ from .lstm_variants import VARIANTS, LSTMVariant, variant_spec
 from .modules import GRU, LSTM, RNN, RNNBase
 from .optim import SGD, Adam, clip_grad_norm
 from .rnn_cell import rnn_cell_backward, rnn_cell_forward
+from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
+from .word2vec import (Word2Vec, cbow_loss, draw_negatives, keep_probability, noise_distribution, noise_table,
+                       reduced_windows, scatter_add_rows, sgns_loss, window_contexts, window_pairs, window_step)
 from .sequence import gru_backward, gru_forward, lstm_backward, lstm_forward, rnn_backward, rnn_forward
 
 __all__ = [name for name in dir() if not name.startswith("_")]
