@@ -15,7 +15,6 @@ import argparse
 import statistics
 import time
 
-import numpy as np
 import torch
 from gensim.models import Word2Vec as GensimWord2Vec
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import scipy.stats
 import torch
-from gensim.models import KeyedVectors, Word2Vec as GensimWord2Vec
+from gensim.models import Word2Vec as GensimWord2Vec
 
 from rnncourse.data import WordVocab, analogy_questions, lee_background, word_pairs
 from rnncourse.scratch import embedding_eval as ev

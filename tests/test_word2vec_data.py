@@ -1,13 +1,10 @@
 """Loaders of gensim's shipped test data and the word vocabulary, checked against gensim's own readers."""
 import numpy as np
 import pytest
+from gensim.corpora.wikicorpus import WikiCorpus
+from gensim.models import Word2Vec
 
-
-from gensim.corpora.wikicorpus import WikiCorpus  # noqa: E402
-from gensim.models import Word2Vec  # noqa: E402
-
-from rnncourse.data import WordVocab, analogy_questions, lee_background, wiki_sample, word_pairs  # noqa: E402
-from rnncourse.data import gensim_data  # noqa: E402
+from rnncourse.data import WordVocab, analogy_questions, gensim_data, lee_background, wiki_sample, word_pairs
 
 
 def test_wiki_sample_has_the_tokens_of_gensims_wikicorpus():

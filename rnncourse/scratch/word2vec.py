@@ -284,7 +284,6 @@ def scatter_add_rows(W: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha:
         return
     order = np.argsort(rows, kind="stable")
     r = rows[order]
-    v = values[order]
     starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
     counts = np.diff(np.r_[starts, len(r)])
     heavy_group = counts > layers
@@ -292,12 +291,14 @@ def scatter_add_rows(W: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha:
     light = ~np.repeat(heavy_group, counts)
     for k in range(min(layers, int(counts.max()))):
         sel = light & (rank == k)
-        W[r[sel]] += alpha * v[sel]
+        upd = values[order[sel]]
+        W[r[sel]] += upd if alpha == 1.0 else alpha * upd
     if heavy_group.any():
         sel = ~light
-        rh, vh = r[sel], v[sel]
+        rh = r[sel]
         hs = np.flatnonzero(np.r_[True, rh[1:] != rh[:-1]])
-        W[rh[hs]] += alpha * np.add.reduceat(vh, hs, axis=0)
+        sums = np.add.reduceat(values[order[sel]], hs, axis=0)
+        W[rh[hs]] += sums if alpha == 1.0 else alpha * sums
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -323,6 +324,7 @@ def window_step(W_in, W_out, context, mask, centre, negatives, lr, cbow=False):
         g = _sigmoid(s)
         loss = _nll(g[:, 0], g[:, 1:])
         g[:, 0] -= 1.0
+        g *= -lr                                                          # dL/ds, times -lr
         dh = np.matmul(g[:, None, :], Y)[:, 0, :] / n[:, None]
         dY = g[:, :, None] * h[:, None, :]
         dX = np.broadcast_to(dh[:, None, :], (*mask.shape, W_in.shape[1]))[mask]
@@ -333,12 +335,12 @@ def window_step(W_in, W_out, context, mask, centre, negatives, lr, cbow=False):
         g *= m[:, :, None]
         loss = _nll(g[:, :, 0], g[:, :, 1:], m)
         g[:, :, 0] -= m
+        g *= -lr                                                          # dL/ds, times -lr
         dX = np.matmul(g, Y)[mask]                                        # (pairs, D)
         dY = np.matmul(g.transpose(0, 2, 1), X)                           # (B, K+1, D)
     D = W_in.shape[1]
-    scatter_add_rows(W_in, context[mask], dX, -lr)
-    scatter_add_rows(W_out, np.concatenate([centre[:, None], negatives], axis=1).reshape(-1),
-                     dY.reshape(-1, D), -lr)
+    scatter_add_rows(W_in, context[mask], dX)            # dX, dY already carry the factor -lr
+    scatter_add_rows(W_out, np.concatenate([centre[:, None], negatives], axis=1).reshape(-1), dY.reshape(-1, D))
     return loss
 
 
@@ -383,7 +385,7 @@ class Word2Vec:
     def _step(self, context, mask, centre, negatives, lr, cbow):
         return window_step(self.W_in, self.W_out, context, mask, centre, negatives, lr, cbow=cbow)
 
-    def train(self, sentences, epochs: int = 5) -> "Word2Vec":
+    def train(self, sentences, epochs: int = 5) -> Word2Vec:
         """Train in place for ``epochs`` passes over ``sentences`` (token lists); returns self."""
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
