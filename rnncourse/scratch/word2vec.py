@@ -277,15 +277,18 @@ def scatter_add_rows(W: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha:
     ``W[rows] += values`` would keep only one of each repeated row; ``np.add.at`` is exact but slow, and
     so is ``np.add.reduceat`` over many short runs. So: sort the rows; the k-th occurrences (k < layers)
     of rows that occur at most ``layers`` times form ``layers`` sets of distinct rows, each added with one
-    fancy-indexed update; rows that occur more often (the frequent words, few) are summed with
-    ``np.add.reduceat`` first. W (V, D), rows (R,), values (R, D).
+    fancy-indexed update; rows that occur more often (the frequent words, few) are summed first with
+    ``np.add.reduceat``. W (V, D), rows (R,), values (R, D).
     """
     if len(rows) == 0:
         return
     order = np.argsort(rows, kind="stable")
     r = rows[order]
-    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
-    counts = np.diff(np.r_[starts, len(r)])
+    new_row = np.empty(len(r), dtype=bool)
+    new_row[0] = True
+    np.not_equal(r[1:], r[:-1], out=new_row[1:])
+    starts = np.flatnonzero(new_row)
+    counts = np.diff(starts, append=len(r))
     heavy_group = counts > layers
     rank = np.arange(len(r)) - np.repeat(starts, counts)
     light = ~np.repeat(heavy_group, counts)
@@ -295,10 +298,9 @@ def scatter_add_rows(W: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha:
         W[r[sel]] += upd if alpha == 1.0 else alpha * upd
     if heavy_group.any():
         sel = ~light
-        rh = r[sel]
-        hs = np.flatnonzero(np.r_[True, rh[1:] != rh[:-1]])
-        sums = np.add.reduceat(values[order[sel]], hs, axis=0)
-        W[rh[hs]] += sums if alpha == 1.0 else alpha * sums
+        rh, first = r[sel], new_row[sel]
+        sums = np.add.reduceat(values[order[sel]], np.flatnonzero(first), axis=0)   # (G, D) heavy totals
+        W[rh[first]] += sums if alpha == 1.0 else alpha * sums
 
 
 # ----------------------------------------------------------------------------------------------------------
