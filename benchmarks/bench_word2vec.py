@@ -8,6 +8,10 @@ within each repetition, so load from other processes hits all alike; we print ea
 the median times to gensim's (lower is better).
 
     python benchmarks/bench_word2vec.py [--reps 1] [--epochs 5] [--batch-size 256] [--only numpy,gensim]
+                                        [--torch-threads 1]
+
+Ours are single-threaded NumPy (whatever BLAS threads NumPy's small matrix products use) and torch with
+--torch-threads intra-op threads; gensim uses 2 worker threads.
 """
 from __future__ import annotations
 
@@ -46,7 +50,10 @@ def main():
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--only", default="gensim,numpy,torch")
+    ap.add_argument("--torch-threads", type=int, default=1,
+                    help="torch intra-op threads (default 1: on a busy 2-core machine 2 threads wait on each other)")
     args = ap.parse_args()
+    torch.set_num_threads(args.torch_threads)
     sentences = wiki_sample()              # parsed once (about 2 s), outside every timing
     pairs = word_pairs("wordsim353")
     runners = {"gensim": lambda seed: run_gensim(sentences, args.epochs, seed),
