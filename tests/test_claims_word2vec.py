@@ -2,9 +2,11 @@
 
 The chapter trains one seed of ours and of gensim; this test trains the five seeds its prose quotes, in
 the same settings (rnncourse.word2vec_runs; benchmarks/experiments/word2vec_seeds.py prints the same
-table), and asserts the prose. gensim runs with 2 threads and is not deterministic: the bounds leave a
-margin around the quoted ranges.
+table), and asserts the prose. gensim runs with 2 threads and is not deterministic, and ours changes with
+the order of floating-point sums (BLAS, library versions): the bounds leave a margin around the quoted
+ranges.
 """
+import numpy as np
 import pytest
 
 from rnncourse.word2vec_runs import chapter_corpus, train_gensim, train_ours
@@ -15,14 +17,14 @@ SEEDS = range(5)
 
 
 def test_wordsim_and_simlex_over_five_seeds():
-    """"our WordSim353 rho was between 0.18 and 0.23 and gensim's between 0.20 and 0.22, the two within 0.03
-    of each other for every seed; SimLex-999 rho stayed within 0.06 of zero
-    for both." """
+    """"our WordSim353 rho was between 0.17 and 0.23 and gensim's between 0.16 and 0.24; their means over the
+    five seeds were within 0.03 of each other, and SimLex-999 rho stayed within 0.07 of zero for both."
+    (and the summary: "came within 0.03 of gensim's WordSim353 rho (mean over five seeds)") """
     corpus = chapter_corpus()
     runs = [(train_ours(corpus, s), train_gensim(corpus, s)) for s in SEEDS]
-    ours = [a.wordsim for a, _ in runs]
-    ref = [b.wordsim for _, b in runs]
-    assert all(0.16 <= r <= 0.25 for r in ours), ours
-    assert all(0.18 <= r <= 0.24 for r in ref), ref
-    assert all(abs(a - b) <= 0.04 for a, b in zip(ours, ref)), list(zip(ours, ref))
-    assert all(abs(r.simlex) <= 0.07 for pair in runs for r in pair), [(a.simlex, b.simlex) for a, b in runs]
+    ours = np.array([a.wordsim for a, _ in runs])
+    ref = np.array([b.wordsim for _, b in runs])
+    assert np.all((ours >= 0.165) & (ours <= 0.235)), ours
+    assert np.all((ref >= 0.155) & (ref <= 0.245)), ref
+    assert abs(ours.mean() - ref.mean()) <= 0.03, (ours, ref)
+    assert all(abs(r.simlex) <= 0.075 for pair in runs for r in pair), [(a.simlex, b.simlex) for a, b in runs]

@@ -170,7 +170,15 @@ def test_dynamic_windows_and_sentence_boundaries_follow_their_definition():
     assert np.all(np.abs(counts / 60_000 - 0.2) < 0.01)
 
 
-def test_numpy_and_torch_trainers_learn_and_agree_on_the_first_step():
+@pytest.fixture
+def one_torch_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)      # small ops: a second thread only waits (badly so on a busy machine)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_numpy_and_torch_trainers_learn_and_agree(one_torch_thread):
     sents = lee_background()
     vocab = WordVocab(sents, 5)
     a = w2v.Word2Vec(vocab, vector_size=20, batch_size=256, seed=3, dtype=np.float64).train(sents, epochs=2)
