@@ -5,6 +5,7 @@
     rnncourse grade SUBMISSIONS... --assignment NAME --out DIR [--jobs N]
                                                       grade notebooks or folders: gradebook.csv,
                                                       <student>/results.json (Gradescope), <student>/feedback.md
+    rnncourse --version                               the installed version
 """
 from __future__ import annotations
 
@@ -128,7 +129,10 @@ def cmd_assign(args) -> int:
 
 
 def main(argv=None) -> int:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="rnncourse", description="rnncourse: exercises and grading")
+    parser.add_argument("--version", action="version", version=f"rnncourse {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("assign", help="generate exercises/ from solutions/")

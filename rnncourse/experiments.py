@@ -1,15 +1,17 @@
-"""Training runs the chapters report, as functions, so a chapter calls them instead of pasting loops.
+"""The training runs the chapters report: one training helper for any module, and named settings.
 
-Training uses PyTorch modules (torch.nn, or any module with torch.nn's (output, state) interface, such
-as the LSTM variants) for speed; the chapters show separately that these compute exactly what the
-from-scratch NumPy models compute.
+:func:`train` trains any recurrent module (torch.nn, rnncourse.torch, or rnncourse.scratch with its
+hand-written backward) on the adding problem in a named :class:`AddingSetting`. The chapters, the seed
+scripts in ``benchmarks/experiments/`` and the claim tests in ``tests/test_claims_*.py`` import the same
+settings (:data:`LSTM_CHAPTER`, :data:`GRU_CHAPTER`, :data:`VARIANT_STUDY`), so a number a chapter
+quotes and the test that asserts it cannot drift apart.
 """
 from __future__ import annotations
 
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -45,77 +47,113 @@ class Run:
         return next((step for step, mse in zip(self.steps, self.test_mse) if mse < level), None)
 
 
-def make_recurrent(kind: str, input_size: int, hidden_size: int, forget_bias: float | None = None) -> torch.nn.Module:
-    """torch.nn.RNN / LSTM / GRU; for the LSTM, optionally set the forget-gate bias (split as b_ih=fb, b_hh=0)."""
-    module = getattr(torch.nn, kind)(input_size, hidden_size)
-    if kind == "LSTM" and forget_bias is not None:
-        H = hidden_size
-        with torch.no_grad():
-            module.bias_ih_l0[H : 2 * H].fill_(forget_bias)
-            module.bias_hh_l0[H : 2 * H].fill_(0.0)
-    return module
+@dataclass(frozen=True)
+class AddingSetting:
+    """One named training setting on the adding problem: the chapters, the seed scripts in
+    benchmarks/experiments/ and the claim tests import these, so a quoted number has one source."""
+
+    T: int
+    steps: int
+    hidden_size: int = 32
+    batch_size: int = 64
+    lr: float = 1e-2
+    clip: float = 1.0
+    eval_every: int = 100
+    test_size: int = 1000
+    forget_bias: float | None = 1.0      # LSTM forget-gate bias at initialisation (None: the module's default)
+    seeds: tuple = (0,)                  # the seeds a seed study of this setting runs
 
 
-def train_adding(kind: str = "LSTM", T: int = 100, steps: int = 2000, hidden_size: int = 32, batch_size: int = 64,
-                 lr: float = 1e-2, forget_bias: float | None = 1.0, clip: float = 1.0, eval_every: int = 100,
-                 test_size: int = 1000, seed: int = 0, module: torch.nn.Module | None = None, label: str | None = None) -> Run:
-    """Train a recurrent module + linear read-out of the last state on the adding problem.
+LSTM_CHAPTER = AddingSetting(T=100, steps=1500, seeds=tuple(range(6)))   # book/lstm.md, section sec-adding
+GRU_CHAPTER = AddingSetting(T=50, steps=800, seeds=tuple(range(3)))      # book/gru.md
+VARIANT_STUDY = AddingSetting(T=50, steps=800, seeds=tuple(range(6)))    # book/lstm.md, section sec-lstm-variants
+
+
+def held_out_seed(seed: int) -> int:
+    """The seed of a run's held-out test set: fixed per run, never one of the training batches' streams."""
+    return 1_000_003 + seed
+
+
+def set_forget_bias(model, value: float) -> None:
+    """Open (or close) every LSTM forget gate at initialisation: b_ih[f rows] = value, b_hh[f rows] = 0.
+
+    Works on torch.nn.LSTM, rnncourse.torch.LSTM / LSTMVariant and their rnncourse.scratch twins. A CIFG
+    variant has no forget gate (f = 1 - i), so its input-gate bias is set to -value instead, which gives
+    the same initial f = 1 - sigmoid(-value) = sigmoid(value).
+    """
+    H = model.hidden_size
+    spec = getattr(model, "spec", None)
+    if spec is not None and "f" not in spec.blocks:
+        if not spec.coupled:
+            return                                     # NFG: f = 1 already
+        block, value = "i", -value
+    else:
+        block = "f"
+    k = spec.blocks.index(block) if spec is not None else "ifgo".index(block)
+    rows = slice(k * H, (k + 1) * H)
+    for layer in range(model.num_layers):
+        for sfx in ("", "_reverse")[: 2 if model.bidirectional else 1]:
+            if isinstance(model, torch.nn.Module):
+                with torch.no_grad():
+                    getattr(model, f"bias_ih_l{layer}{sfx}")[rows] = value
+                    getattr(model, f"bias_hh_l{layer}{sfx}")[rows] = 0.0
+            else:
+                model.params[f"bias_ih_l{layer}{sfx}"][rows] = value
+                model.params[f"bias_hh_l{layer}{sfx}"][rows] = 0.0
+
+
+def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None, dtype=np.float32) -> Run:
+    """Train ``model`` + a linear read-out of its last output on the adding problem, in ``setting``.
 
     Adam (Kingma & Ba 2015) with global gradient-norm clipping (Pascanu et al. 2013); a fresh batch every
-    step; test MSE on a fixed held-out set of ``test_size`` sequences. ``module`` overrides ``kind``.
-    Seeds make a run reproducible (single-threaded CPU).
+    step; test MSE every ``eval_every`` steps on a fixed held-out set of ``test_size`` sequences. Any
+    module with torch.nn's (output, state) interface works: a torch.nn.Module trains with autograd and
+    torch.optim, an rnncourse.scratch module with its own hand-written backward, scratch Adam and
+    clipping. Seeds make a run reproducible (single-threaded CPU).
     """
-    torch.manual_seed(seed)
+    run = Run(label or type(model).__name__)
+    x_test, y_test = adding_problem(setting.T, setting.test_size, rng=held_out_seed(seed), dtype=dtype)
     rng = np.random.default_rng(seed)
-    rnn = module if module is not None else make_recurrent(kind, 2, hidden_size, forget_bias)
-    head = torch.nn.Linear(rnn.hidden_size, 1)
-    params = list(rnn.parameters()) + list(head.parameters())
-    optimizer = torch.optim.Adam(params, lr=lr)
-    x_test, y_test = map(torch.from_numpy, adding_problem(T, test_size, rng=1_000_003 + seed))
-    run = Run(label or kind)
+    step_fn, evaluate = (_torch_trainer if isinstance(model, torch.nn.Module) else _scratch_trainer)(model, setting, seed, dtype)
     start = time.perf_counter()
-    for step in progress(range(1, steps + 1), desc=run.label):
-        x, y = map(torch.from_numpy, adding_problem(T, batch_size, rng=rng))
-        out, _ = rnn(x)
-        loss = torch.nn.functional.mse_loss(head(out[-1]), y)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, clip)
-        optimizer.step()
-        if step % eval_every == 0:
-            with torch.no_grad():
-                out, _ = rnn(x_test)
-                run.test_mse.append(torch.nn.functional.mse_loss(head(out[-1]), y_test).item())
+    for step in progress(range(1, setting.steps + 1), desc=run.label):
+        step_fn(*adding_problem(setting.T, setting.batch_size, rng=rng, dtype=dtype))
+        if step % setting.eval_every == 0:
+            run.test_mse.append(evaluate(x_test, y_test))
             run.steps.append(step)
     run.seconds = time.perf_counter() - start
     return run
 
 
-def train_adding_variant(variant: str = "vanilla", T: int = 50, steps: int = 800, hidden_size: int = 32,
-                         batch_size: int = 64, lr: float = 1e-2, clip: float = 1.0, eval_every: int = 100,
-                         test_size: int = 1000, seed: int = 0, dtype=np.float32) -> Run:
-    """Train a from-scratch ``LSTMVariant`` + linear read-out on the adding problem, NumPy only.
+def _torch_trainer(rnn, setting, seed, dtype):
+    # the read-out draws from torch's global generator: seed it before building the module (train_adding does)
+    head = torch.nn.Linear(rnn.hidden_size, 1, dtype=next(rnn.parameters()).dtype)
+    params = list(rnn.parameters()) + list(head.parameters())
+    optimizer = torch.optim.Adam(params, lr=setting.lr)
 
-    The same recipe as :func:`train_adding` (Adam, global-norm clipping, fresh batches, fixed test set),
-    with the hand-written backward doing the work. The forget gate starts open as in :func:`train_adding`
-    (b_f = 1); CIFG has no forget-gate parameters, so its input-gate bias starts at -1 instead, which
-    gives the same initial f = 1 - sigmoid(-1) = sigmoid(1).
-    """
-    rng = np.random.default_rng(seed)
-    rnn = LSTMVariant(2, hidden_size, variant=variant, dtype=dtype, rng=seed)
-    head = Linear(hidden_size, 1, dtype=dtype, rng=seed + 1)
-    bias_ih, bias_hh = rnn.params["bias_ih_l0"], rnn.params["bias_hh_l0"]
-    if "f" in rnn.spec.blocks:
-        bias_ih[rnn.block_rows("f")], bias_hh[rnn.block_rows("f")] = 1.0, 0.0
-    elif rnn.spec.coupled:
-        bias_ih[rnn.block_rows("i")], bias_hh[rnn.block_rows("i")] = -1.0, 0.0
+    def step(x, y):
+        out, _ = rnn(torch.from_numpy(x))
+        loss = torch.nn.functional.mse_loss(head(out[-1]), torch.from_numpy(y))
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, setting.clip)
+        optimizer.step()
+
+    def evaluate(x, y):
+        with torch.no_grad():
+            out, _ = rnn(torch.from_numpy(x))
+            return torch.nn.functional.mse_loss(head(out[-1]), torch.from_numpy(y)).item()
+
+    return step, evaluate
+
+
+def _scratch_trainer(rnn, setting, seed, dtype):
+    head = Linear(rnn.hidden_size, 1, dtype=dtype, rng=seed + 1)
     params = {**{f"rnn.{k}": v for k, v in rnn.params.items()}, **{f"head.{k}": v for k, v in head.params.items()}}
-    optimizer = Adam(params, lr=lr)
-    x_test, y_test = adding_problem(T, test_size, rng=1_000_003 + seed, dtype=dtype)
-    run = Run(variant)
-    start = time.perf_counter()
-    for step in progress(range(1, steps + 1), desc=run.label):
-        x, y = adding_problem(T, batch_size, rng=rng, dtype=dtype)
+    grads = {**{f"rnn.{k}": g for k, g in rnn.grads.items()}, **{f"head.{k}": g for k, g in head.grads.items()}}
+    optimizer = Adam(params, lr=setting.lr)
+
+    def step(x, y):
         out, _ = rnn.forward(x)
         _, d_pred = mse_loss(head.forward(out[-1]), y)
         rnn.zero_grad()
@@ -123,12 +161,33 @@ def train_adding_variant(variant: str = "vanilla", T: int = 50, steps: int = 800
         d_out = np.zeros_like(out)
         d_out[-1] = head.backward(d_pred)
         rnn.backward(d_out)
-        grads = {**{f"rnn.{k}": g for k, g in rnn.grads.items()}, **{f"head.{k}": g for k, g in head.grads.items()}}
-        clip_grad_norm(grads, clip)
+        clip_grad_norm(grads, setting.clip)
         optimizer.step(grads)
-        if step % eval_every == 0:
-            out, _ = rnn.forward(x_test)
-            run.test_mse.append(float(np.mean((head.forward(out[-1]) - y_test) ** 2)))
-            run.steps.append(step)
-    run.seconds = time.perf_counter() - start
-    return run
+
+    def evaluate(x, y):
+        out, _ = rnn.forward(x)
+        return float(np.mean((head.forward(out[-1]) - y) ** 2))
+
+    return step, evaluate
+
+
+def train_adding(kind: str = "LSTM", setting: AddingSetting = GRU_CHAPTER, seed: int = 0, **overrides) -> Run:
+    """torch.nn.RNN / LSTM / GRU (hidden_size from the setting, forget bias set for the LSTM), trained by
+    :func:`train`. Keyword ``overrides`` replace fields of ``setting`` (e.g. ``T=6, steps=300``)."""
+    setting = replace(setting, **overrides)
+    torch.manual_seed(seed)
+    module = getattr(torch.nn, kind)(2, setting.hidden_size)
+    if kind == "LSTM" and setting.forget_bias is not None:
+        set_forget_bias(module, setting.forget_bias)
+    return train(module, setting, seed, label=kind)
+
+
+def train_adding_variant(variant: str = "vanilla", setting: AddingSetting = VARIANT_STUDY, seed: int = 0,
+                         dtype=np.float32, **overrides) -> Run:
+    """A from-scratch ``LSTMVariant`` (NumPy, hand-written BPTT) trained by :func:`train`, forget gate
+    opened as in :func:`train_adding` (see :func:`set_forget_bias` for CIFG)."""
+    setting = replace(setting, **overrides)
+    rnn = LSTMVariant(2, setting.hidden_size, variant=variant, dtype=dtype, rng=seed)
+    if setting.forget_bias is not None:
+        set_forget_bias(rnn, setting.forget_bias)
+    return train(rnn, setting, seed, label=variant, dtype=dtype)

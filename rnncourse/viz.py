@@ -5,7 +5,7 @@ figures without repeating drawing code. Nothing here computes model values; pass
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -54,7 +54,7 @@ def draw_graph(nodes: Mapping[str, tuple], edges: Sequence[tuple], ax=None, node
     nodes: name -> (x, y, label, kind); edges: (from, to) or (from, to, label). Returns the Axes.
     """
     ax = _axes(ax)
-    for name, (x, y, label, kind) in nodes.items():
+    for x, y, label, kind in nodes.values():
         draw_node(ax, (x, y), label, kind, size=node_size)
     for edge in edges:
         src, dst = nodes[edge[0]], nodes[edge[1]]
@@ -142,4 +142,148 @@ def draw_sequence_task(kind: str, ax=None, example: str = ""):
         ax.text((n_steps - 1) / 2, -0.75, example, ha="center", va="top", fontsize=9, style="italic")
     ax.set_xlim(-0.7, max(n_steps - 1, 0) + 0.7)
     ax.set_ylim(-1.3, 2.5)
+    return ax
+
+
+# --- gated cells --------------------------------------------------------------------------------------
+# The LSTM and GRU cells drawn as data-flow diagrams: gate boxes (a sigmoid or tanh layer reading
+# x_t and h_{t-1} through W_ih, W_hh), elementwise operations in circles, the state path along the top.
+
+GATE_STYLE = {
+    "sigmoid": dict(facecolor="#fef3c7", edgecolor="#b45309"),
+    "tanh": dict(facecolor="#ede9fe", edgecolor="#6d28d9"),
+}
+STATE_COLOR = "#15803d"
+
+
+def _gate(ax, xy, kind: str, name: str, size=(0.95, 0.6)):
+    """A layer box (sigmoid or tanh of an affine map of x_t and h_{t-1}) with its output's symbol beside it."""
+    w, h = size
+    ax.add_patch(FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.03", linewidth=1.2,
+                                **GATE_STYLE[kind]))
+    ax.text(xy[0], xy[1], r"$\sigma$" if kind == "sigmoid" else "tanh", ha="center", va="center", fontsize=11)
+    ax.text(xy[0] + 0.12, xy[1] + h / 2 + 0.12, name, ha="left", va="bottom", fontsize=11)
+
+
+def _pointwise(ax, xy, symbol: str, radius=0.3):
+    """An elementwise operation (odot, +, tanh, 1-) in a circle."""
+    ax.add_patch(plt.Circle(xy, radius, facecolor="white", edgecolor="#374151", linewidth=1.2, zorder=3))
+    ax.text(xy[0], xy[1], symbol, ha="center", va="center", fontsize=12 if len(symbol) < 4 else 9, zorder=4)
+
+
+def _wire(ax, points, color="#374151", arrow=True, lw=1.3, shrink_end=0.0):
+    """A polyline through ``points`` with an arrow head at the end (stopping ``shrink_end`` before it)."""
+    xs, ys = zip(*points)
+    (x0, y0), (x1, y1) = points[-2], points[-1]
+    length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-9)
+    end = (x1 - (x1 - x0) * shrink_end / length, y1 - (y1 - y0) * shrink_end / length)
+    ax.plot(list(xs[:-1]) + [end[0]], list(ys[:-1]) + [end[1]], color=color, lw=lw, zorder=1, solid_capstyle="round")
+    if arrow:
+        ax.annotate("", xy=end, xytext=(x0, y0), zorder=2,
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=lw, mutation_scale=12, shrinkA=0, shrinkB=0))
+
+
+def _cell_frame(ax, width, height, title):
+    ax = _axes(ax)
+    ax.add_patch(FancyBboxPatch((0.8, 0.25), width - 1.6, height - 0.55, boxstyle="round,pad=0.1",
+                                facecolor="#f9fafb", edgecolor="#9ca3af", linewidth=1.0, zorder=0))
+    ax.set_xlim(-0.4, width + 0.4)
+    ax.set_ylim(-0.8, height + 0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _state_path(ax, y, x_keep, x_add, before: str, after: str):
+    """The carried state along the top: ``before`` -> (odot with a gate at x_keep) -> (+ at x_add) -> ``after``."""
+    ax.text(0.0, y, before, ha="right", va="center", fontsize=12, color=STATE_COLOR)
+    _wire(ax, [(0.1, y), (x_keep, y)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
+    _wire(ax, [(x_keep, y), (x_add, y)], color=STATE_COLOR, shrink_end=0.3, lw=2.2)
+    _wire(ax, [(x_add, y), (10.9, y)], color=STATE_COLOR, lw=2.2)
+    ax.text(11.0, y, after, ha="left", va="center", fontsize=12, color=STATE_COLOR)
+    _pointwise(ax, (x_keep, y), r"$\odot$")
+    _pointwise(ax, (x_add, y), "+")
+
+
+def _input_bus(ax, y_bus, x_start, x_end, gates, y_gate):
+    """x_t from below joins a bus at height y_bus that feeds every gate box; gates: (x, kind, name)."""
+    ax.text(1.6, -0.55, r"$x_t$", ha="center", va="center", fontsize=12)
+    _wire(ax, [(1.6, -0.35), (1.6, y_bus)], arrow=False)
+    _wire(ax, [(x_start, y_bus), (x_end, y_bus)], arrow=False)
+    for x, kind, name in gates:
+        _wire(ax, [(x, y_bus), (x, y_gate - 0.33)])
+        _gate(ax, (x, y_gate), kind, name)
+
+
+def draw_lstm_cell(ax=None, title: str = "One LSTM step"):
+    """The LSTM cell of torch.nn.LSTM: c_t = f_t * c_{t-1} + i_t * g_t, h_t = o_t * tanh(c_t).
+
+    The cell path (top, green) carries c_{t-1} to c_t through one elementwise product and one sum; the four
+    gate boxes read x_t and h_{t-1} (bottom) through W_ih and W_hh. Labels use the book's symbols.
+    """
+    ax = _cell_frame(ax, 11.0, 6.0, title)
+    y_c, y_gate, y_bus = 5.0, 2.1, 0.8
+    x_f, x_i, x_g, x_o = 2.6, 4.1, 5.6, 7.4
+    x_add, x_tanh = 4.85, 8.8
+    _state_path(ax, y_c, x_f, x_add, r"$c_{t-1}$", r"$c_t$")                # the cell path
+    # inputs: h_{t-1} from the left, x_t from below, joined on one bus feeding every gate
+    ax.text(0.0, y_bus, r"$h_{t-1}$", ha="right", va="center", fontsize=12)
+    _input_bus(ax, y_bus, 0.1, x_o, [(x_f, "sigmoid", r"$f_t$"), (x_i, "sigmoid", r"$i_t$"),
+                                     (x_g, "tanh", r"$g_t$"), (x_o, "sigmoid", r"$o_t$")], y_gate)
+    ax.text(4.5, y_bus - 0.22, r"$x_t W_{ih}^\top + b_{ih} + h_{t-1} W_{hh}^\top + b_{hh}$", ha="center",
+            va="top", fontsize=9, color="#4b5563")
+    # forget: f_t * c_{t-1}
+    _wire(ax, [(x_f, y_gate + 0.33), (x_f, y_c)], shrink_end=0.3)
+    # write: i_t * g_t, added to the cell
+    y_ig = 3.75
+    _wire(ax, [(x_i, y_gate + 0.33), (x_i, y_ig), (x_add, y_ig)], shrink_end=0.3)
+    _wire(ax, [(x_g, y_gate + 0.33), (x_g, y_ig), (x_add, y_ig)], shrink_end=0.3)
+    _pointwise(ax, (x_add, y_ig), r"$\odot$")
+    _wire(ax, [(x_add, y_ig), (x_add, y_c)], shrink_end=0.3)
+    # read: h_t = o_t * tanh(c_t)
+    y_tanh, y_h = 3.75, 2.1
+    _wire(ax, [(x_tanh, y_c), (x_tanh, y_tanh)], color=STATE_COLOR, shrink_end=0.3)
+    _pointwise(ax, (x_tanh, y_tanh), "tanh")
+    _wire(ax, [(x_tanh, y_tanh), (x_tanh, y_h)], shrink_end=0.3)
+    _wire(ax, [(x_o + 0.48, y_gate), (x_tanh, y_h)], shrink_end=0.3)
+    _pointwise(ax, (x_tanh, y_h), r"$\odot$")
+    _wire(ax, [(x_tanh, y_h), (x_tanh, y_bus), (10.9, y_bus)])
+    ax.text(11.0, y_bus, r"$h_t$", ha="left", va="center", fontsize=12)
+    return ax
+
+
+def draw_gru_cell(ax=None, title: str = "One GRU step"):
+    """The GRU cell of torch.nn.GRU: n_t = tanh(x_t W_in^T + b_in + r_t * (h_{t-1} W_hn^T + b_hn)),
+    h_t = (1 - z_t) * n_t + z_t * h_{t-1}.
+
+    The state path (top, green) carries h_{t-1} to h_t through one elementwise product and one sum;
+    the reset gate scales the hidden part of the candidate after its matmul (PyTorch's convention).
+    """
+    ax = _cell_frame(ax, 11.0, 6.0, title)
+    y_h, y_gate, y_bus = 5.0, 2.1, 0.8
+    x_z, x_r, x_n = 2.6, 4.3, 7.9
+    x_keep, x_add = 2.6, 9.0
+    _state_path(ax, y_h, x_keep, x_add, r"$h_{t-1}$", r"$h_t$")             # the state path, which also feeds the gates
+    _wire(ax, [(1.1, y_h), (1.1, y_bus)], color=STATE_COLOR, arrow=False)
+    _input_bus(ax, y_bus, 1.1, x_n, [(x_z, "sigmoid", r"$z_t$"), (x_r, "sigmoid", r"$r_t$"),
+                                     (x_n, "tanh", r"$n_t$")], y_gate)
+    ax.text(4.5, y_bus - 0.22, r"$x_t W_{ih}^\top + b_{ih}$,  $h_{t-1} W_{hh}^\top + b_{hh}$", ha="center",
+            va="top", fontsize=9, color="#4b5563")
+    # reset: r_t scales the hidden part of the candidate, h_{t-1} W_hn^T + b_hn, after the matmul
+    x_reset, y_reset = 5.75, 2.1
+    _wire(ax, [(x_r, y_gate + 0.33), (x_r, 3.3), (x_reset, 3.3), (x_reset, y_reset)], shrink_end=0.3)
+    _wire(ax, [(x_reset, y_bus), (x_reset, y_reset)], shrink_end=0.3)
+    ax.text(x_reset + 0.1, (y_bus + y_reset) / 2 - 0.1, r"$h_{t-1} W_{hn}^\top + b_{hn}$", ha="left", va="center",
+            fontsize=8, color="#4b5563")
+    _pointwise(ax, (x_reset, y_reset), r"$\odot$")
+    _wire(ax, [(x_reset, y_reset), (x_n - 0.48, y_gate)])
+    # update: z_t keeps the old state, 1 - z_t admits the candidate
+    _wire(ax, [(x_z, y_gate + 0.33), (x_z, y_h)], shrink_end=0.3)
+    x_one_minus, y_mix = 6.6, 3.9
+    _wire(ax, [(x_z, 3.9), (x_one_minus, y_mix)], shrink_end=0.3)
+    _pointwise(ax, (x_one_minus, y_mix), r"$1-$")
+    _wire(ax, [(x_one_minus, y_mix), (x_add, y_mix)], shrink_end=0.3)
+    _wire(ax, [(x_n, y_gate + 0.33), (x_n, 3.3), (x_add, 3.3), (x_add, y_mix)], shrink_end=0.3)
+    _pointwise(ax, (x_add, y_mix), r"$\odot$")
+    _wire(ax, [(x_add, y_mix), (x_add, y_h)], shrink_end=0.3)
     return ax

@@ -1,5 +1,36 @@
 import os
+import subprocess
 import sys
+from pathlib import Path
 
-# Make tests/torch_reference.py importable as a plain module.
+import pytest
+from filelock import FileLock
+
+# Make tests/torch_reference.py (and test_book's helpers) importable as plain modules.
 sys.path.insert(0, os.path.dirname(__file__))
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def html_dir(tmp_path_factory, worker_id):
+    """The book, built ONCE per test run with every chapter executed, -W, --all, into a temporary folder.
+
+    Under pytest-xdist every worker asks for it: the first builds while holding a lock, the others wait
+    and reuse its output (two builds at once would double the CPU and race on the execution cache).
+    The execution cache (_build/.jupyter_cache) is shared with `make book`, so unchanged chapters are
+    not executed again. The timeout is for a machine many times slower than an idle 2-core one.
+    """
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    out, done = shared / "book", shared / "book.done"
+    with FileLock(str(shared / "book.lock")):
+        if not done.exists():
+            jb = Path(sys.executable).parent / "jupyter-book"
+            proc = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "--all", "-W", "--keep-going"],
+                                  capture_output=True, text=True, timeout=3600,
+                                  env={**os.environ, "RNNCOURSE_PROGRESS": "0"})
+            done.write_text(str(proc.returncode) + "\n" + proc.stdout[-6000:] + "\n" + proc.stderr[-3000:])
+    code, _, log = done.read_text().partition("\n")
+    if code != "0":
+        pytest.fail(f"book build failed (exit {code}):\n{log}")
+    return out / "_build" / "html"

@@ -1,14 +1,12 @@
 """The built book: it builds with every chapter executed, loads nothing from the internet, and a real
 browser shows typeset math and loaded figures.
 
-The book is built once per test module into a temporary directory (the execution cache in
+The book is built once per test run (the ``html_dir`` fixture in conftest.py) into a temporary directory (the execution cache in
 _build/.jupyter_cache is shared with `make book`, so unchanged chapters are not re-executed).
 """
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -17,7 +15,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
-JB = Path(sys.executable).parent / "jupyter-book"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--virtual-time-budget=15000"]
@@ -28,17 +25,6 @@ def chapter_files(numbered_only: bool = False):
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     return [entry["file"] for part in toc["parts"] if part.get("numbered") or not numbered_only
             for entry in part["chapters"]]
-
-
-@pytest.fixture(scope="module")
-def html_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run([str(JB), "build", str(ROOT), "--path-output", str(out), "--all", "-W", "--keep-going"],
-                          capture_output=True, text=True, timeout=3600,
-                          env={**os.environ, "RNNCOURSE_PROGRESS": "0"})
-    if proc.returncode != 0:
-        pytest.fail(f"book build failed (exit {proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
-    return out / "_build" / "html"
 
 
 def test_every_toc_page_is_built(html_dir):

@@ -1,25 +1,28 @@
-"""What the LSTM chapter says about the variant comparison over four seeds (the page trains seed 0 only).
+"""What the LSTM chapter says about the variant study over six seeds (the page trains seed 0 only).
 
-Same settings as the page and benchmarks/experiments/lstm_variants_seeds.py; slow by design (about
-1.5 minutes on one core).
+The chapter's setting and seeds, rnncourse.experiments.VARIANT_STUDY, are the ones
+benchmarks/experiments/lstm_variants_seeds.py prints. Which single runs fail is chaotic (it changed with
+the BLAS kernel), so the prose states, and this test asserts, only counts with margin and orderings.
+Slow by design (24 NumPy training runs).
 """
 import pytest
 
-from rnncourse.experiments import train_adding_variant
+from rnncourse.experiments import VARIANT_STUDY, train_adding_variant
 
 pytestmark = pytest.mark.slow
 
 
-def test_variant_comparison_over_four_seeds(monkeypatch):
-    """"vanilla and CIFG reached a test MSE below 0.01 within 800 steps in every run (CIFG always first, at
-    step 300), while NFG and NOAF each stayed at the baseline in one run of four (NFG at seed 3, NOAF at
-    seed 1) and matched the vanilla LSTM otherwise." """
+def test_variant_study_over_six_seeds(monkeypatch):
+    """"vanilla and CIFG reached a test MSE below 0.01 within 800 steps in every one of the six runs, and
+    CIFG got there first in every run; NFG and NOAF solved the task in at least four of the six runs
+    each" """
     monkeypatch.setenv("RNNCOURSE_PROGRESS", "0")
-    first = {(v, s): train_adding_variant(v, seed=s).first_step_below(0.01)
-             for v in ("vanilla", "NFG", "NOAF", "CIFG") for s in range(4)}
-    for s in range(4):
-        assert first["CIFG", s] == 300 and first["vanilla", s] is not None and first["vanilla", s] > 300
-    failed = sorted(key for key, step in first.items() if step is None)
-    assert failed == [("NFG", 3), ("NOAF", 1)], first
-    for v in ("NFG", "NOAF"):     # "matched the vanilla LSTM otherwise": within one evaluation (100 steps) or better
-        assert all(first[v, s] <= first["vanilla", s] + 100 for s in range(4) if first[v, s] is not None), first
+    seeds = VARIANT_STUDY.seeds
+    assert len(seeds) == 6
+    first = {(v, s): train_adding_variant(v, VARIANT_STUDY, seed=s).first_step_below(0.01)
+             for v in ("vanilla", "NFG", "NOAF", "CIFG") for s in seeds}
+    for s in seeds:
+        assert first["vanilla", s] is not None and first["CIFG", s] is not None, first
+        assert first["CIFG", s] < first["vanilla", s], first
+    for v in ("NFG", "NOAF"):
+        assert sum(first[v, s] is not None for s in seeds) >= 4, first

@@ -4,15 +4,20 @@ import pytest
 import torch
 
 from rnncourse.data.adding import BASELINE_MSE, adding_problem
-from rnncourse.experiments import make_recurrent, train_adding, train_adding_variant
+from rnncourse.experiments import held_out_seed, set_forget_bias, train_adding, train_adding_variant
 from rnncourse.scratch import Linear, LSTMVariant
 from rnncourse.torch import LSTMVariant as TorchLSTMVariant
 
 
 def test_forget_bias_is_set_on_the_forget_block_only():
-    m = make_recurrent("LSTM", 2, 4, forget_bias=2.5)
-    assert torch.all(m.bias_ih_l0[4:8] == 2.5) and torch.all(m.bias_hh_l0[4:8] == 0)
-    assert not torch.all(m.bias_ih_l0[:4] == 2.5)
+    m = torch.nn.LSTM(2, 4, num_layers=2, bidirectional=True)
+    set_forget_bias(m, 2.5)
+    for key in ("l0", "l1_reverse"):
+        assert torch.all(getattr(m, f"bias_ih_{key}")[4:8] == 2.5) and torch.all(getattr(m, f"bias_hh_{key}")[4:8] == 0)
+        assert not torch.all(getattr(m, f"bias_ih_{key}")[:4] == 2.5)
+    ours = LSTMVariant(2, 4, "CIFG", rng=0)              # no forget gate: f = 1 - i, so b_i = -2.5
+    set_forget_bias(ours, 2.5)
+    assert np.all(ours.params["bias_ih_l0"][ours.block_rows("i")] == -2.5)
 
 
 def test_train_adding_records_curve_and_learns_a_short_task(monkeypatch):
@@ -58,7 +63,7 @@ def test_numpy_training_loop_matches_the_same_loop_in_torch(monkeypatch, variant
     params = list(rnn.parameters()) + list(head.parameters())
     optimizer = torch.optim.Adam(params, lr=1e-2)
     rng = np.random.default_rng(seed)
-    x_test, y_test = map(torch.from_numpy, adding_problem(T, 50, rng=1_000_003 + seed, dtype=np.float64))
+    x_test, y_test = map(torch.from_numpy, adding_problem(T, 50, rng=held_out_seed(seed), dtype=np.float64))
     theirs = []
     for step in range(1, steps + 1):
         x, y = map(torch.from_numpy, adding_problem(T, 16, rng=rng, dtype=np.float64))

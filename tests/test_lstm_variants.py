@@ -145,11 +145,36 @@ def test_state_dict_shapes_and_bad_input():
     model = LSTMVariant(I, H)
     with pytest.raises(ValueError, match="unknown LSTM variant 'XYZ'"):
         LSTMVariant(I, H, variant="XYZ")
-    with pytest.raises(ValueError, match=r"x must have shape \(T, B, I=4\); got \(5, 3\)"):
+    # the same surface, error types and messages as RNN / LSTM / GRU (one module class for all of them)
+    with pytest.raises(ValueError, match=r"LSTMVariant.forward: input must have shape \(T, B, I=4\).*got \(5, 3\)"):
         model.forward(np.zeros((5, 3)))
-    with pytest.raises(ValueError, match=r"h0 must have shape \(num_layers=1, B=3, H=6\)"):
+    with pytest.raises(ValueError, match=r"h_0 must have shape \(L\*D=1, B=3, H=6\); got \(3, 6\)"):
         model.forward(np.zeros((5, 3, I)), (np.zeros((3, H)), np.zeros((1, 3, H))))
-    with pytest.raises(ValueError, match="expects keys"):
+    with pytest.raises(ValueError, match="state_dict keys do not match"):
         model.load_state_dict({"weight_ih_l0": np.zeros((4 * H, I))})
-    with pytest.raises(ValueError, match="before forward"):
+    with pytest.raises(RuntimeError, match="before forward"):
         LSTMVariant(I, H).backward(np.zeros((5, 3, H)))
+
+
+def test_np_variant_stacked_bidirectional_equals_torch_nn_lstm_forward_and_backward():
+    """Layers and directions come from the shared engine: a 2-layer bidirectional NP variant is torch.nn.LSTM."""
+    ref = torch.nn.LSTM(I, H, num_layers=2, bidirectional=True, dtype=torch.float64)
+    ours = LSTMVariant(I, H, "NP", num_layers=2, bidirectional=True)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in ref.state_dict().items()})
+    x = torch.randn(T, B, I, dtype=torch.float64, requires_grad=True)
+    out, _ = ref(x)
+    d_out = torch.randn_like(out)
+    (out * d_out).sum().backward()
+    ours_out, _ = ours.forward(x.detach().numpy())
+    dx, _ = ours.backward(d_out.numpy())
+    assert rel_error(ours_out, out.detach().numpy()) < 1e-12 and rel_error(dx, x.grad.numpy()) < 1e-10
+    for k, p in ref.named_parameters():
+        assert rel_error(ours.grads[k], p.grad.numpy()) < 1e-10, k
+
+
+def test_load_state_dict_updates_in_place_so_an_optimiser_stays_valid():
+    model = LSTMVariant(I, H, "FGR", rng=0)
+    before = {k: id(v) for k, v in model.params.items()}
+    model.load_state_dict({k: np.full_like(v, 0.5) for k, v in model.params.items()})
+    assert {k: id(v) for k, v in model.params.items()} == before
+    assert all(np.all(v == 0.5) for v in model.params.values())

@@ -3,10 +3,10 @@ import numpy as np
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from torch_reference import numpy_state_dict
 
 from rnncourse import scratch
 from rnncourse.scratch import rel_error
-from torch_reference import numpy_state_dict
 
 configs = st.fixed_dictionaries({
     "kind": st.sampled_from(["RNN", "LSTM", "GRU"]),

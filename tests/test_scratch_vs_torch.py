@@ -3,10 +3,10 @@ import itertools
 
 import numpy as np
 import pytest
+from torch_reference import numpy_state_dict, run_reference
 
 from rnncourse import scratch
 from rnncourse.scratch import rel_error
-from torch_reference import numpy_state_dict, run_reference
 
 KINDS = ["RNN", "LSTM", "GRU"]
 COMBOS = list(itertools.product(KINDS, [1, 2], [False, True], [False, True], [False, True]))

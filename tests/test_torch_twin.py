@@ -3,10 +3,10 @@ import itertools
 
 import pytest
 import torch
+from torch_reference import run_reference
 
 import rnncourse.torch as twin
 from rnncourse.scratch import rel_error
-from torch_reference import run_reference
 
 COMBOS = list(itertools.product(["RNN", "LSTM", "GRU"], [1, 2], [False, True], [False, True], [False, True]))
 

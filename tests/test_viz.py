@@ -41,3 +41,41 @@ def test_graph_draws_every_node_and_edge_label():
     viz.draw_graph({"a": (0, 0, "A", "input"), "b": (2, 0, "B", "output")}, [("a", "b", "w")], ax=ax)
     assert {"A", "B", "w"} <= set(_texts(ax))
     plt.close(fig)
+
+
+def _circles(ax):
+    return [p for p in ax.patches if isinstance(p, matplotlib.patches.Circle)]
+
+
+def test_lstm_cell_diagram_carries_the_chapter_symbols():
+    fig, ax = plt.subplots()
+    viz.draw_lstm_cell(ax)
+    texts = _texts(ax)
+    for label in (r"$c_{t-1}$", r"$c_t$", r"$h_{t-1}$", r"$h_t$", r"$x_t$", r"$f_t$", r"$i_t$", r"$g_t$", r"$o_t$"):
+        assert label in texts, label
+    assert texts.count(r"$\sigma$") == 3 and texts.count("tanh") == 2     # gates i, f, o; block input g; tanh(c_t)
+    assert texts.count(r"$\odot$") == 3 and texts.count("+") == 1          # f*c, i*g, o*tanh(c); one sum
+    assert len(_circles(ax)) == 5                                           # every elementwise op is drawn
+    fig.canvas.draw()                                                        # renders (TeX labels parse)
+    plt.close(fig)
+
+
+def test_gru_cell_diagram_carries_the_chapter_symbols():
+    fig, ax = plt.subplots()
+    viz.draw_gru_cell(ax)
+    texts = _texts(ax)
+    for label in (r"$h_{t-1}$", r"$h_t$", r"$x_t$", r"$r_t$", r"$z_t$", r"$n_t$"):
+        assert label in texts, label
+    assert r"$c_t$" not in texts and r"$c_{t-1}$" not in texts               # one state only
+    assert texts.count(r"$\sigma$") == 2 and texts.count("tanh") == 1        # gates r, z; candidate n
+    assert texts.count(r"$\odot$") == 3 and texts.count("+") == 1 and r"$1-$" in texts
+    assert any("W_{hn}" in t for t in texts)                                  # r applied after the hidden matmul
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+def test_cell_diagrams_make_their_own_axes():
+    for draw in (viz.draw_lstm_cell, viz.draw_gru_cell):
+        ax = draw()
+        assert ax.get_title() and not ax.axison
+        plt.close(ax.figure)

@@ -1,25 +1,62 @@
 """Recurrent networks from scratch in NumPy: forward AND hand-written backward.
 
-Cell level (what exercises ask for):   rnn_cell_forward/backward, lstm_cell_forward/backward, gru_cell_forward/backward
-Sequence level (one layer):             rnn_forward/backward, lstm_forward/backward, gru_forward/backward
-Modules mirroring torch.nn:             RNN, LSTM, GRU, Linear
-LSTM variants (Greff et al. 2017):      LSTMVariant (peepholes, NIG, NFG, NOG, NIAF, NOAF, NP, CIFG, FGR)
-Shared pieces:                          sigmoid, softmax, losses, SGD, Adam, clip_grad_norm, gradient checking
+One protocol, one engine, one module wrapper:
+    cell.Cell          a model's parameters, state and ONE time step forward/backward
+    engine             runs any cell over time (full and truncated BPTT), layers and directions
+    module.Recurrent   torch.nn's surface for any cell (forward, backward, state_dict, grads, ...)
+
+The models, one file each (cell, one-step functions, sequence functions, module):
+    rnn            RNNCell, RNN              rnn_cell_forward/backward, rnn_forward/backward
+    lstm           LSTMCell, LSTM            lstm_cell_forward/backward, lstm_forward/backward
+    gru            GRUCell, GRU              gru_cell_forward/backward, gru_forward/backward
+    lstm_variants  LSTMVariantCell, LSTMVariant (Greff et al. 2017: peepholes, NIG, NFG, ..., FGR)
+    jordan         JordanCell, Jordan        (output feedback, Jordan 1986)
+
+Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
+clip_grad_norm), gradcheck (central differences, rel_error).
 """
+from .cell import Cell
+from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
+from .engine import truncation_windows
 from .functional import log_softmax, relu, sigmoid, softmax, tanh
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
-from .gru_cell import gru_cell_backward, gru_cell_forward
-from .layer import layer_backward, layer_forward, truncation_windows
+from .gru import GRU, GRUCell, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
+from .jordan import Jordan, JordanCell
 from .linear import Linear, linear_backward, linear_forward
 from .losses import mse_loss, softmax_cross_entropy
-from .lstm_cell import lstm_cell_backward, lstm_cell_forward
-from .lstm_variants import VARIANTS, LSTMVariant, variant_spec
-from .modules import GRU, LSTM, RNN, RNNBase
+from .lstm import LSTM, LSTMCell, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
+from .module import Recurrent
 from .optim import SGD, Adam, clip_grad_norm
-from .rnn_cell import rnn_cell_backward, rnn_cell_forward
-from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
-from .word2vec import (Word2Vec, cbow_loss, draw_negatives, keep_probability, noise_distribution, noise_table,
-                       reduced_windows, scatter_add_rows, sgns_loss, window_contexts, window_pairs, window_step)
-from .sequence import gru_backward, gru_forward, lstm_backward, lstm_forward, rnn_backward, rnn_forward
+from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from .word2vec import (
+    Word2Vec,
+    cbow_loss,
+    draw_negatives,
+    keep_probability,
+    noise_distribution,
+    noise_table,
+    reduced_windows,
+    scatter_add_rows,
+    sgns_loss,
+    window_contexts,
+    window_pairs,
+    window_step,
+)
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    "Cell", "Recurrent", "truncation_windows",
+    "RNN", "RNNCell", "rnn_cell_forward", "rnn_cell_backward", "rnn_forward", "rnn_backward",
+    "LSTM", "LSTMCell", "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward",
+    "GRU", "GRUCell", "gru_cell_forward", "gru_cell_backward", "gru_forward", "gru_backward",
+    "LSTMVariant", "LSTMVariantCell", "VARIANTS", "variant_spec",
+    "Jordan", "JordanCell",
+    "Linear", "linear_forward", "linear_backward",
+    "sigmoid", "tanh", "relu", "softmax", "log_softmax",
+    "mse_loss", "softmax_cross_entropy",
+    "SGD", "Adam", "clip_grad_norm",
+    "numerical_gradient", "numerical_gradient_array", "rel_error",
+    "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
+    "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
+    "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
+]

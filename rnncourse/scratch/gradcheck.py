@@ -5,7 +5,7 @@ rounding error O(1e-16 / eps) ~ 1e-10, so agreement below 1e-8 is expected of a 
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -1,11 +1,17 @@
 """The course's models written from PyTorch primitives (nn.Parameter + tensor ops; autograd for backward).
 
-Twins of ``rnncourse.scratch``: same equations, same state_dict keys as torch.nn.
+Twins of ``rnncourse.scratch``, with the same structure: one cell per model (module.TorchCell), one time
+loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same state_dict keys as
+torch.nn where torch.nn has the model.
 """
-from .cells import gru_step, lstm_step, rnn_relu_step, rnn_tanh_step
-from .lstm_variants import LSTMVariant
-from .modules import GRU, LSTM, RNN, RNNBase
+from .gru import GRU, GRUCell
+from .jordan import Jordan, JordanCell
+from .lstm import LSTM, LSTMCell
+from .lstm_variants import LSTMVariant, LSTMVariantCell
+from .module import Recurrent, TorchCell, run, uniform_init_
+from .rnn import RNN, RNNCell
 from .word2vec import Word2Vec, cbow_loss, sgns_loss, window_loss, window_loss_rows
 
-__all__ = ["RNN", "LSTM", "GRU", "RNNBase", "LSTMVariant", "rnn_tanh_step", "rnn_relu_step", "lstm_step", "gru_step",
+__all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
+           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell",
            "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows"]

@@ -1,78 +1,59 @@
-"""The Greff et al. (2017) LSTM variants as a torch.nn.Module (autograd backward).
+"""The Greff et al. (2017) LSTM variants from tensor ops (autograd backward).
 
-Twin of ``rnncourse.scratch.lstm_variants.LSTMVariant``: the same equations (see that module's
-docstring), variant names, parameter shapes and state_dict keys, so weights move between the two; the NP
-variant also loads a one-layer torch.nn.LSTM's state_dict. The variant configuration (which gates exist)
-is shared; the arithmetic here is written separately, gate by gate, so the two check each other.
+Twin of :mod:`rnncourse.scratch.lstm_variants`: the same variants, parameter names and state_dict keys
+(which gates exist is declared once, by the scratch cell); the arithmetic is written here separately,
+gate by gate, so the two check each other. The NP variant loads a torch.nn.LSTM's state_dict.
 """
 from __future__ import annotations
 
 import torch
-from torch import nn
 
-from ..scratch.lstm_variants import variant_param_shapes, variant_spec
-from .modules import uniform_init_
+from ..scratch.lstm_variants import LSTMVariantCell as _Decl
+from .module import Recurrent, TorchCell
 
 
-class LSTMVariant(nn.Module):
-    """LSTMVariant(input_size, hidden_size, variant="vanilla", bias=True, device=None, dtype=None).
+class LSTMVariantCell(TorchCell):
+    def project(self, x):
+        u = x @ self.p["weight_ih"].T
+        return u + self.p["bias_ih"] + self.p["bias_hh"] if "bias_ih" in self.p else u
 
-    forward(x (T, B, I), state=None or (h0, c0) each (1, B, H)) -> (output (T, B, H), (h_n, c_n)).
-    """
+    def step(self, u, state):
+        spec, p, H = self.decl.spec, self.p, self.decl.hidden_size
+        h, c = state[0], state[1]
+        a = dict(zip(spec.blocks, (u + h @ p["weight_hh"].T).split(H, dim=-1)))
+        if spec.full_gate_recurrence:
+            for name, extra in zip(spec.sigmoid_blocks, (state[2] @ p["weight_gg"].T).split(H, dim=-1)):
+                a[name] = a[name] + extra
 
-    def __init__(self, input_size: int, hidden_size: int, variant: str = "vanilla", bias: bool = True,
-                 device=None, dtype=None):
-        super().__init__()
-        self.spec = variant_spec(variant)
-        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        for name, shape in variant_param_shapes(self.spec, input_size, hidden_size, bias).items():
-            self.register_parameter(name, nn.Parameter(torch.empty(shape, device=device, dtype=dtype)))
-        self.reset_parameters()
+        def peephole(gate, cell):
+            return p[f"peephole_{gate}"] * cell if gate in spec.peephole_blocks else 0
 
-    def reset_parameters(self) -> None:
-        uniform_init_(self.parameters(), self.hidden_size)
-
-    def _gate_preactivations(self, x_t, h, s_prev):
-        a = x_t @ self.weight_ih_l0.T + h @ self.weight_hh_l0.T
-        if self.bias:
-            a = a + self.bias_ih_l0 + self.bias_hh_l0
-        blocks = dict(zip(self.spec.blocks, a.split(self.hidden_size, dim=-1)))
-        if self.spec.full_gate_recurrence:
-            recurrent = (s_prev @ self.weight_gg_l0.T).split(self.hidden_size, dim=-1)
-            for name, extra in zip(self.spec.sigmoid_blocks, recurrent):
-                blocks[name] = blocks[name] + extra
-        return blocks
-
-    def _peephole(self, gate):
-        return getattr(self, f"peephole_{gate}_l0") if gate in self.spec.peephole_blocks else None
-
-    def forward(self, x, state=None):
-        T, B, _ = x.shape
-        H = self.hidden_size
-        if state is None:
-            h = x.new_zeros(B, H)
-            c = x.new_zeros(B, H)
+        ones = torch.ones_like(c)
+        i = torch.sigmoid(a["i"] + peephole("i", c)) if spec.input_gate else ones
+        if spec.coupled:
+            f = 1 - i
         else:
-            h, c = state[0][0], state[1][0]
-        s_prev = x.new_zeros(B, len(self.spec.sigmoid_blocks) * H)
-        outputs = []
-        for t in range(T):
-            a = self._gate_preactivations(x[t], h, s_prev)
-            p_i, p_f, p_o = self._peephole("i"), self._peephole("f"), self._peephole("o")
-            i = torch.sigmoid(a["i"] + (0 if p_i is None else p_i * c)) if self.spec.input_gate else torch.ones_like(c)
-            if self.spec.coupled:
-                f = 1 - i
-            elif self.spec.forget_gate:
-                f = torch.sigmoid(a["f"] + (0 if p_f is None else p_f * c))
-            else:
-                f = torch.ones_like(c)
-            z = torch.tanh(a["g"]) if self.spec.input_activation else a["g"]
-            c = f * c + i * z
-            o = torch.sigmoid(a["o"] + (0 if p_o is None else p_o * c)) if self.spec.output_gate else torch.ones_like(c)
-            h = o * (torch.tanh(c) if self.spec.output_activation else c)
-            s_prev = torch.cat([{"i": i, "f": f, "o": o}[g] for g in self.spec.sigmoid_blocks], dim=-1)
-            outputs.append(h)
-        return torch.stack(outputs), (h.unsqueeze(0), c.unsqueeze(0))
+            f = torch.sigmoid(a["f"] + peephole("f", c)) if spec.forget_gate else ones
+        z = torch.tanh(a["g"]) if spec.input_activation else a["g"]
+        c = f * c + i * z
+        o = torch.sigmoid(a["o"] + peephole("o", c)) if spec.output_gate else ones
+        h = o * (torch.tanh(c) if spec.output_activation else c)
+        if spec.full_gate_recurrence:
+            return h, c, torch.cat([{"i": i, "f": f, "o": o}[g] for g in spec.sigmoid_blocks], dim=-1)
+        return h, c
 
-    def extra_repr(self) -> str:
-        return f"{self.input_size}, {self.hidden_size}, variant={self.spec.name!r}" + ("" if self.bias else ", bias=False")
+
+class LSTMVariant(Recurrent):
+    """LSTMVariant(input_size, hidden_size, variant='vanilla', num_layers=1, bias=True, batch_first=False,
+    dropout=0.0, bidirectional=False, device=None, dtype=None); state (h, c)."""
+
+    cell_class, decl_class = LSTMVariantCell, _Decl
+
+    def __init__(self, input_size, hidden_size, variant="vanilla", num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
+                         variant=variant)
+
+    @property
+    def spec(self):
+        return self.decl.spec

@@ -1,0 +1,217 @@
+"""The one module wrapper that gives every cell torch.nn's surface (forward, backward, state_dict, ...).
+
+    input  x:  (T, B, I), or (B, T, I) with batch_first=True, or (T, I) unbatched
+    state  hx: (L*D, B, H) per exposed state: one array, or a tuple (h_0, c_0) when the cell exposes two;
+               zeros when omitted
+    output:    (T, B, D*O) and the final state shaped like hx
+
+with L = num_layers and D = 2 if bidirectional else 1. Layer l, direction d is one cell whose parameters
+appear in ``state_dict`` as ``{name}_l{l}{sfx}`` (sfx = "" or "_reverse") and whose state sits at index
+l*D + d, exactly as torch.nn.RNN/LSTM/GRU. Unlike torch there is a hand-written ``backward(d_output,
+d_state, truncation)``: it returns the gradients of the input and the initial state and ADDS every
+parameter gradient into ``self.grads`` under its state_dict key. ``params`` and ``grads`` are dicts of the
+cells' own arrays, updated in place (an optimiser built on them stays valid after ``load_state_dict``).
+Default dtype float64 (pass ``dtype=np.float32`` for speed); ``rng`` seeds the initialisation.
+
+A model is a cell class plus one subclass line, e.g. ``class LSTM(Recurrent): cell_class = LSTMCell``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import engine
+from ._checks import as_float_array, shape_str
+from .cell import Cell
+
+
+def _positive_int(name, value):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+class Recurrent:
+    """A stack of ``cell_class`` layers over time, with torch.nn's arguments; see the module docstring.
+
+    Recurrent(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+              bidirectional=False, *, dtype=np.float64, rng=None, **cell_options)
+    """
+
+    cell_class: type = Cell
+    state_labels = {"h": "h_0", "c": "c_0"}
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, *,
+                 dtype=np.float64, rng=None, **cell_options):
+        self.input_size = _positive_int("input_size", input_size)
+        self.hidden_size = _positive_int("hidden_size", hidden_size)
+        self.num_layers = _positive_int("num_layers", num_layers)
+        if dropout != 0.0:
+            raise ValueError("dropout between layers is not implemented in the scratch modules; use dropout=0")
+        if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64; got {np.dtype(dtype)}")
+        self.bias, self.batch_first, self.bidirectional = bool(bias), bool(batch_first), bool(bidirectional)
+        self.num_directions = 2 if bidirectional else 1
+        self.dtype = np.dtype(dtype)
+        self.cell_options = cell_options
+        generator = np.random.default_rng(rng)
+        self.cells, in_size = [], self.input_size
+        for _ in range(self.num_layers):
+            row = []
+            for _ in range(self.num_directions):
+                cell = self.cell_class(in_size, self.hidden_size, self.bias, dtype=self.dtype, **cell_options)
+                cell.init_params(generator)
+                row.append(cell)
+            self.cells.append(row)
+            in_size = self.num_directions * row[0].output_size    # layer l > 0 reads both directions below
+        self.params = {self._key(n, l, d): v for l, d, c in self._each() for n, v in c.params.items()}
+        self.grads = {self._key(n, l, d): v for l, d, c in self._each() for n, v in c.grads.items()}
+        self._caches = None
+
+    # ---- parameters -------------------------------------------------------------------------------
+    def _each(self):
+        for layer, row in enumerate(self.cells):
+            for d, cell in enumerate(row):
+                yield layer, d, cell
+
+    @staticmethod
+    def _key(name: str, layer: int, direction: int) -> str:
+        return f"{name}_l{layer}{'_reverse' if direction else ''}"
+
+    @property
+    def cell(self) -> Cell:
+        """The first layer's forward cell (what a one-layer, one-direction module is)."""
+        return self.cells[0][0]
+
+    def state_dict(self) -> dict:
+        """Copies of the parameters under torch's keys."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Load parameters (NumPy arrays, or anything np.asarray accepts such as CPU tensors) in place."""
+        missing, unexpected = set(self.params) - set(state_dict), set(state_dict) - set(self.params)
+        if missing or unexpected:
+            raise ValueError(f"state_dict keys do not match: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
+        for k, target in self.params.items():
+            value = np.asarray(state_dict[k])
+            if value.shape != target.shape:
+                raise ValueError(f"state_dict[{k!r}] must have shape {target.shape}; got {value.shape}")
+            target[...] = value  # in place: optimisers holding self.params stay valid
+
+    def parameters(self) -> list:
+        return list(self.params.values())
+
+    def named_parameters(self) -> list:
+        return list(self.params.items())
+
+    def num_parameters(self) -> int:
+        return sum(v.size for v in self.params.values())
+
+    def zero_grad(self) -> None:
+        for g in self.grads.values():
+            g.fill(0)
+
+    # ---- shapes -----------------------------------------------------------------------------------
+    def _name(self, method: str) -> str:
+        return f"{type(self).__name__}.{method}"
+
+    def _to_time_major(self, x, what: str):
+        """Validate input-shaped arrays; return a (T, B, F) view, and whether the input was unbatched."""
+        F = self.input_size if what == "input" else self.num_directions * self.cell.output_size
+        x = as_float_array(what, x, self.dtype)
+        if x.ndim == 2 and x.shape[1] == F and x.shape[0] > 0:
+            return x[:, None, :], True
+        if x.ndim == 3 and x.shape[2] == F and x.shape[0] > 0 and x.shape[1] > 0:
+            return (x.transpose(1, 0, 2) if self.batch_first else x), False
+        order = "(B, T, {})" if self.batch_first else "(T, B, {})"
+        sym = "I" if what == "input" else "D*H"
+        raise ValueError(
+            f"{self._name('forward' if what == 'input' else 'backward')}: {what} must have shape "
+            f"{order.format(f'{sym}={F}')} or unbatched (T, {sym}={F}); got {tuple(x.shape)}"
+        )
+
+    def _from_time_major(self, y, unbatched: bool):
+        if unbatched:
+            return y[:, 0, :]
+        return y.transpose(1, 0, 2) if self.batch_first else y
+
+    def _split_state(self, hx, B: int, unbatched: bool, method: str):
+        """hx -> [layer][direction] state tuples (all carried states, internal ones zero)."""
+        cell, LD = self.cell, self.num_layers * self.num_directions
+        exposed = cell.exposed_states
+        labels = [self.state_labels.get(n, f"{n}_0") for n in exposed]
+        if hx is None:
+            given = {}
+        else:
+            if len(exposed) > 1:
+                if not (isinstance(hx, (tuple, list)) and len(hx) == len(exposed)):
+                    pair = "pair" if len(exposed) == 2 else f"tuple of {len(exposed)}"
+                    raise ValueError(f"{self._name(method)}: the {type(self).__name__} state must be a {pair} "
+                                     f"({', '.join(exposed)}); got {type(hx).__name__}")
+                values = hx
+            else:
+                values = (hx,)
+            given = {}
+            for name, label, value in zip(exposed, labels, values):
+                size = cell.state_size(name)
+                value = as_float_array(label, value, self.dtype)
+                want = (LD, size) if unbatched else (LD, B, size)
+                if value.shape != want:
+                    sym = "H" if size == self.hidden_size else "size"
+                    spec = (("L*D", LD), (sym, size)) if unbatched else (("L*D", LD), ("B", B), (sym, size))
+                    raise ValueError(f"{self._name(method)}: {label} must have shape {shape_str(spec)}; "
+                                     f"got {tuple(value.shape)}")
+                given[name] = value[:, None, :] if unbatched else value
+        states = []
+        for layer, row in enumerate(self.cells):
+            states.append([tuple(given[n][layer * self.num_directions + d] if n in given
+                                 else np.zeros((B, c.state_size(n)), dtype=self.dtype)
+                                 for n in c.state_names) for d, c in enumerate(row)])
+        return states
+
+    def _pack_state(self, states, unbatched: bool):
+        """[layer][direction] state tuples -> hx-shaped result (exposed states only)."""
+        cell = self.cell
+        packed = []
+        for name in cell.exposed_states:
+            i = cell.state_names.index(name)
+            stacked = np.stack([s[i] for row in states for s in row])
+            packed.append(stacked[:, 0, :] if unbatched else stacked)
+        return tuple(packed) if len(packed) > 1 else packed[0]
+
+    # ---- forward / backward -----------------------------------------------------------------------
+    def forward(self, input, hx=None):
+        """Run all layers and directions. Returns (output, final state shaped like hx)."""
+        x, unbatched = self._to_time_major(input, "input")
+        states0 = self._split_state(hx, x.shape[1], unbatched, "forward")
+        output, finals, caches = engine.forward_layers(self.cells, x, states0)
+        self._caches = (caches, unbatched, x.shape[1], x.shape[0])
+        return self._from_time_major(output, unbatched), self._pack_state(finals, unbatched)
+
+    __call__ = forward
+
+    def backward(self, d_output, d_state=None, truncation=None):
+        """BPTT through every layer and direction of the last ``forward``.
+
+        d_output: shaped like the output; d_state: shaped like the returned state (or None for zeros).
+        truncation: None (full BPTT) or (k1, k2), see :func:`rnncourse.scratch.engine.truncation_windows`.
+        Returns (d_input, d_initial_state) and ADDS each parameter gradient into ``self.grads``
+        (call ``zero_grad()`` between batches, as in torch).
+        """
+        if self._caches is None:
+            raise RuntimeError(f"{self._name('backward')} called before forward")
+        caches, unbatched, B, T = self._caches
+        dy, dy_unbatched = self._to_time_major(d_output, "d_output")
+        if dy.shape[:2] != (T, B) or dy_unbatched != unbatched:
+            raise ValueError(f"{self._name('backward')}: d_output must have the shape of the last forward's output")
+        d_finals = None if d_state is None else self._split_state(d_state, B, unbatched, "backward")
+        if d_finals is None:
+            d_finals = [[None] * self.num_directions for _ in range(self.num_layers)]
+        dx, d_states0 = engine.backward_layers(caches, dy, d_finals, truncation)
+        return self._from_time_major(dx, unbatched), self._pack_state(d_states0, unbatched)
+
+    def __repr__(self) -> str:
+        defaults = {"num_layers": 1, "bias": True, "batch_first": False, "bidirectional": False}
+        extra = "".join(f", {k}={getattr(self, k)}" for k, v in defaults.items() if getattr(self, k) != v)
+        cell_extra = self.cell.extra_repr()
+        return f"{type(self).__name__}({self.input_size}, {self.hidden_size}{cell_extra}{extra})"

@@ -1,0 +1,166 @@
+"""The torch side of the cell protocol: a cell written in tensor ops, one time loop, one nn.Module wrapper.
+
+Mirrors ``rnncourse.scratch`` (cell.py, engine.py, module.py) with autograd doing every backward:
+
+    TorchCell      one model's step: ``project(x)`` (the hoisted input map, when the model has one) and
+                   ``step(u_t, state) -> new state``; it reads its parameters from ``self.p``
+    run            the time loop over layers and directions (reverse direction on flipped time)
+    Recurrent      torch.nn's surface: parameters registered as ``{name}_l{l}{sfx}`` so ``state_dict()``
+                   has exactly torch.nn's keys; forward(input, hx) with batch_first / unbatched input
+
+What a model declares (parameter names and shapes, state names and sizes, which state is the output)
+comes from its ``rnncourse.scratch`` cell, the contract both sides share; the arithmetic is written here
+again, in tensor ops, so the two implementations check each other. Works on any device and dtype.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def uniform_init_(parameters, hidden_size: int) -> None:
+    """torch.nn's recurrent initialisation, in place: every parameter ~ U(-1/sqrt(H), 1/sqrt(H))."""
+    bound = 1.0 / math.sqrt(hidden_size)
+    with torch.no_grad():
+        for p in parameters:
+            p.uniform_(-bound, bound)
+
+
+class TorchCell:
+    """A model's step in tensor ops. ``decl`` is the matching scratch cell (declarations only);
+    ``p`` maps parameter names (``weight_ih``, ...) to this layer/direction's nn.Parameters."""
+
+    def __init__(self, decl, params: dict):
+        self.decl, self.p = decl, params
+
+    def project(self, x):
+        """u = x W_ih^T + b_ih for every step at once (cells that do not hoist return x)."""
+        u = x @ self.p["weight_ih"].T
+        return u + self.p["bias_ih"] if "bias_ih" in self.p else u
+
+    def step(self, u, state: tuple) -> tuple:
+        raise NotImplementedError
+
+
+def run(cells: list, x, states0: list):
+    """Run cells[l][d] over x (T, B, I) from states0[l][d] (tuples of (B, size)).
+
+    Returns (output (T, B, D*O), finals[l][d] state tuples)."""
+    layer_input, finals = x, []
+    for row, row_states in zip(cells, states0):
+        outs, row_finals = [], []
+        for d, (cell, state) in enumerate(zip(row, row_states)):
+            xin = layer_input.flip(0) if d else layer_input
+            u = cell.project(xin) if cell.decl.hoist_input else xin
+            out_index, ys = cell.decl.output_index, []
+            for t in range(xin.shape[0]):
+                state = cell.step(u[t], state)
+                ys.append(state[out_index])
+            y = torch.stack(ys)
+            outs.append(y.flip(0) if d else y)
+            row_finals.append(state)
+        layer_input = torch.cat(outs, dim=2) if len(outs) > 1 else outs[0]
+        finals.append(row_finals)
+    return layer_input, finals
+
+
+class Recurrent(nn.Module):
+    """torch.nn's surface for any cell: Recurrent(input_size, hidden_size, num_layers=1, bias=True,
+    batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None, **cell_options).
+
+    Subclasses set ``cell_class`` (a TorchCell) and ``decl_class`` (the scratch cell with the declarations).
+    """
+
+    cell_class: type = TorchCell
+    decl_class: type = None
+    state_labels = {"h": "h_0", "c": "c_0"}
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device=None, dtype=None, **cell_options):
+        super().__init__()
+        if dropout != 0.0:
+            raise ValueError("dropout between layers is not implemented in rnncourse.torch; use dropout=0")
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.bidirectional = bias, batch_first, bidirectional
+        self.num_directions = 2 if bidirectional else 1
+        self.cell_options = cell_options
+        factory = {"device": device, "dtype": dtype}
+        self._cells, in_size = [], input_size
+        # Registered layer by layer, direction by direction, in the cell's order: torch.nn's state_dict order.
+        for layer in range(num_layers):
+            row = []
+            for d in range(self.num_directions):
+                decl = self.decl_class(in_size, hidden_size, bias, **cell_options)
+                params = {}
+                for name, shape in decl.param_shapes().items():
+                    param = nn.Parameter(torch.empty(shape, **factory))
+                    self.register_parameter(f"{name}_l{layer}{'_reverse' if d else ''}", param)
+                    params[name] = param
+                row.append(self.cell_class(decl, params))
+            self._cells.append(row)
+            in_size = self.num_directions * row[0].decl.output_size
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        uniform_init_(self.parameters(), self.hidden_size)
+
+    @property
+    def decl(self):
+        return self._cells[0][0].decl
+
+    def _check_input(self, input):
+        if not isinstance(input, torch.Tensor):
+            raise ValueError(f"input must be a torch.Tensor; got {type(input).__name__}")
+        if input.dim() not in (2, 3) or input.shape[-1] != self.input_size:
+            order = "(B, T, I)" if self.batch_first else "(T, B, I)"
+            raise ValueError(f"input must have shape {order} with I={self.input_size}, or (T, I); got {tuple(input.shape)}")
+
+    def _initial_states(self, hx, B: int, unbatched: bool, like: torch.Tensor):
+        decl, LD = self.decl, self.num_layers * self.num_directions
+        exposed = decl.exposed_states
+        given = {}
+        if hx is not None:
+            values = tuple(hx) if len(exposed) > 1 else (hx,)
+            if len(values) != len(exposed):
+                raise ValueError(f"the state must be a tuple ({', '.join(exposed)})")
+            for name, value in zip(exposed, values):
+                want = (LD, decl.state_size(name)) if unbatched else (LD, B, decl.state_size(name))
+                if tuple(value.shape) != want:
+                    label = self.state_labels.get(name, f"{name}_0")
+                    raise ValueError(f"{label} must have shape {want} (L*D, B, size); got {tuple(value.shape)}")
+                given[name] = value.unsqueeze(1) if unbatched else value
+        return [[tuple(given[n][layer * self.num_directions + d] if n in given
+                       else like.new_zeros(B, cell.decl.state_size(n)) for n in cell.decl.state_names)
+                 for d, cell in enumerate(row)] for layer, row in enumerate(self._cells)]
+
+    def forward(self, input, hx=None):
+        self._check_input(input)
+        unbatched = input.dim() == 2
+        x = input.unsqueeze(1) if unbatched else (input.transpose(0, 1) if self.batch_first else input)
+        output, finals = run(self._cells, x, self._initial_states(hx, x.shape[1], unbatched, x))
+        decl = self.decl
+        packed = []
+        for name in decl.exposed_states:
+            i = decl.state_names.index(name)
+            stacked = torch.stack([s[i] for row in finals for s in row])
+            packed.append(stacked.squeeze(1) if unbatched else stacked)
+        if unbatched:
+            output = output.squeeze(1)
+        elif self.batch_first:
+            output = output.transpose(0, 1)
+        return output, (tuple(packed) if len(packed) > 1 else packed[0])
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        for k in ("bias", "batch_first", "bidirectional"):
+            if getattr(self, k) != (k == "bias"):
+                s += f", {k}={getattr(self, k)}"
+        return s + self.decl.extra_repr()

@@ -1,0 +1,238 @@
+"""A student with only the package: the wheel, installed into a fresh virtual environment, works the
+exercises from a directory outside this repository, offline.
+
+The sdist and wheel are built once per module (``python -m build --no-isolation`` from a copy of the
+sources, so nothing is fetched). The student's environment is a new ``python -m venv --without-pip`` (no
+system site-packages, nothing installed) into which pip installs the wheel with ``--no-index``. Its third-party dependencies
+are not downloaded either: the environment sees exactly the distributions that the wheel's own
+``Requires-Dist`` needs (computed from the wheel's metadata, transitively) through a directory of links
+to those distributions in the test's environment, where torch==2.13.0 is already installed. No
+rnncourse file, no editable-install hook and no path of this repository is in that directory, so
+``rnncourse`` can only come from the wheel; a probe cell in each notebook proves where it came from.
+
+The notebooks are copied from exercises/; tests/test_site.py checks that the book's download links serve
+exactly these files.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from test_publish import makefile_torch_pin
+
+import rnncourse
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+SOURCES_NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", "*.egg-info", "__pycache__", ".pytest_cache",
+                                            ".hypothesis", "dist", "build", "node_modules", "grading-out")
+
+pytestmark = pytest.mark.slow
+
+
+def _run(cmd, **kwargs):
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=900, **kwargs)
+    return proc
+
+
+def _ok(proc):
+    assert proc.returncode == 0, f"{proc.args} exited {proc.returncode}:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    """sdist and wheel built offline from a copy of the sources: {'sdist': path, 'wheel': path}."""
+    src = tmp_path_factory.mktemp("src") / "rnncourse"
+    shutil.copytree(ROOT, src, ignore=SOURCES_NOT_COPIED)
+    out = tmp_path_factory.mktemp("dist")
+    _ok(_run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, src],
+             env={**os.environ, "PIP_NO_INDEX": "1"}))
+    wheels, sdists = list(out.glob("*.whl")), list(out.glob("*.tar.gz"))
+    assert len(wheels) == 1 and len(sdists) == 1, sorted(p.name for p in out.iterdir())
+    return {"wheel": wheels[0], "sdist": sdists[0]}
+
+
+def test_build_makes_an_sdist_and_a_wheel_of_this_version(dist):
+    version = rnncourse.__version__
+    assert dist["wheel"].name == f"rnncourse-{version}-py3-none-any.whl"
+    assert dist["sdist"].name == f"rnncourse-{version}.tar.gz"
+
+
+def test_wheel_carries_the_whole_library_and_nothing_else(dist):
+    names = zipfile.ZipFile(dist["wheel"]).namelist()
+    info = f"rnncourse-{rnncourse.__version__}.dist-info/"
+    outside = [n for n in names if not (n.startswith("rnncourse/") or n.startswith(info))]
+    assert not outside, f"files outside the package: {outside}"
+    # every module of the library (the grader, the assignments' public tests, the self-checks) is shipped ...
+    package = {p.relative_to(ROOT).as_posix() for p in (ROOT / "rnncourse").rglob("*.py") if "__pycache__" not in p.parts}
+    shipped = {n for n in names if n.endswith(".py")}
+    assert package == shipped, f"missing: {sorted(package - shipped)}; unexpected: {sorted(shipped - package)}"
+    for module in ("rnncourse/grading/selfcheck.py", "rnncourse/cli.py", "rnncourse/grading/assignments/rnn_bptt.py"):
+        assert module in names
+    # ... and nothing an instructor keeps to themselves: no notebooks (solutions/), no solution blocks
+    assert not [n for n in names if n.endswith(".ipynb") or "solutions" in n.split("/")[:-1]]
+    marker = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$", re.M)
+    with zipfile.ZipFile(dist["wheel"]) as wheel:
+        leaked = [n for n in names if marker.search(wheel.read(n).decode("utf-8", "replace"))]
+    assert not leaked, f"solution blocks in {leaked}"
+
+
+def test_sdist_holds_no_notebooks_and_no_solutions(dist):
+    with tarfile.open(dist["sdist"]) as sdist:
+        names = sdist.getnames()
+    assert any(n.endswith("rnncourse/grading/selfcheck.py") for n in names)
+    assert not [n for n in names if n.endswith(".ipynb") or "/solutions" in n or "/exercises" in n], names
+
+
+def _dependency_closure(requires):
+    """Distributions (installed here) needed by the requirement strings ``requires``, transitively."""
+    seen, todo = {}, list(requires)
+    while todo:
+        req = Requirement(todo.pop())
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        name = canonicalize_name(req.name)
+        if name in seen:
+            continue
+        dist = metadata.distribution(req.name)
+        assert dist.version in req.specifier, f"{req} is needed but {dist.version} is installed here"
+        seen[name] = dist
+        for sub in dist.requires or []:
+            sub_req = Requirement(sub)
+            if sub_req.marker is None or sub_req.marker.evaluate({"extra": ""}):
+                todo.append(sub)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory, dist):
+    """A fresh venv with the wheel (pip --no-index) and its dependencies; a working folder outside the repo."""
+    base = tmp_path_factory.mktemp("student")
+    assert not base.resolve().is_relative_to(ROOT)
+    venv, deps, work, home = base / "venv", base / "deps", base / "work", base / "home"
+    for d in (deps, work, home):
+        d.mkdir()
+    # No pip, no setuptools: the environment holds only what the wheel brings (pip runs from outside).
+    _ok(_run([sys.executable, "-m", "venv", "--without-pip", venv]))
+    python = venv / "bin" / "python"
+    site_packages = Path(_ok(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])).stdout.strip())
+
+    # The wheel's declared dependencies, linked from this environment (where the pinned torch is installed).
+    with zipfile.ZipFile(dist["wheel"]) as wheel:
+        wheel_meta = wheel.read(f"rnncourse-{rnncourse.__version__}.dist-info/METADATA").decode()
+    requires = [line.split(":", 1)[1].strip() for line in wheel_meta.splitlines() if line.startswith("Requires-Dist:")]
+    assert f"torch=={makefile_torch_pin()}" in [r.replace(" ", "") for r in requires], requires
+    closure = _dependency_closure(requires)
+    assert "rnncourse" not in closure
+    for dist_ in closure.values():
+        for entry in {Path(f).parts[0] for f in dist_.files or []} - {"..", "__pycache__"}:
+            assert not entry.lower().startswith(("rnncourse", "__editable__")), entry
+            target = Path(dist_.locate_file(entry))
+            if target.exists() and not (deps / entry).exists():
+                (deps / entry).symlink_to(target)
+    (site_packages / "rnncourse_test_dependencies.pth").write_text(f"import site; site.addsitedir({str(deps)!r})\n")
+
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+           "PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+           "OMP_NUM_THREADS": "1"}
+    install = _ok(_run([sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--find-links", dist["wheel"].parent,
+                        f"rnncourse=={rnncourse.__version__}"], env=env, cwd=work))
+    return {"python": python, "bin": venv / "bin", "site_packages": site_packages, "work": work, "env": env,
+            "pip_output": install.stdout}
+
+
+def test_rnncourse_is_installed_from_the_wheel_only(student):
+    assert "Successfully installed rnncourse" in student["pip_output"], student["pip_output"]
+    probe = _ok(_run([student["python"], "-c", "import json, sys, rnncourse; print(json.dumps([rnncourse.__file__, sys.path]))"],
+                     env=student["env"], cwd=student["work"]))
+    module_file, path = json.loads(probe.stdout)
+    assert Path(module_file).is_relative_to(student["site_packages"])
+    for entry in map(Path, filter(None, path)):
+        assert not entry.resolve().is_relative_to(ROOT), f"{entry} is in the repository"
+        assert entry == student["site_packages"] or not (entry / "rnncourse").exists(), f"{entry} holds rnncourse"
+
+
+def test_version_command(student):
+    proc = _ok(_run([student["bin"] / "rnncourse", "--version"], env=student["env"], cwd=student["work"]))
+    assert proc.stdout.strip() == f"rnncourse {metadata.version('rnncourse')}" == f"rnncourse {rnncourse.__version__}"
+
+
+# The notebook run by the student's environment, with one probe cell appended (in memory) that reports
+# where every rnncourse module it imported came from.
+RUN_NOTEBOOK = """
+import json, sys
+import nbformat
+from nbclient import NotebookClient
+
+nb = nbformat.read(sys.argv[1], as_version=4)
+nb.cells.append(nbformat.v4.new_code_cell(
+    "import json as _j, os as _o, sys as _s\\n"
+    "print(_j.dumps({'executable': _s.executable, 'cwd': _o.getcwd(), 'path': _s.path,\\n"
+    "               'modules': {k: getattr(m, '__file__', None) for k, m in _s.modules.items()\\n"
+    "                           if k == 'rnncourse' or k.startswith('rnncourse.')}}))"))
+# allow_errors=False: only cells tagged raises-exception may raise; any other error stops the run.
+NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+               resources={"metadata": {"path": "."}}).execute()
+nbformat.write(nb, sys.argv[2])
+"""
+
+
+def _student_runs(student, exercise: Path):
+    """Copy the exercise into the student's folder and run it there, in the student's environment."""
+    work = student["work"] / exercise.stem
+    work.mkdir()
+    shutil.copy(exercise, work / exercise.name)
+    (work / "run_notebook.py").write_text(RUN_NOTEBOOK)
+    _ok(_run([student["python"], "run_notebook.py", exercise.name, "executed.ipynb"], env=student["env"], cwd=work))
+    return nbformat.read(work / "executed.ipynb", as_version=4)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda p: p.stem)
+def test_exercise_runs_up_to_its_blanks_and_self_checks_say_what_to_do(student, exercise):
+    nb = _student_runs(student, exercise)
+    probe = json.loads("".join(o.get("text", "") for o in nb.cells[-1].outputs))
+    assert Path(probe["executable"]).parent == student["bin"]
+    assert Path(probe["cwd"]).resolve() == (student["work"] / exercise.stem).resolve()
+    assert "rnncourse.grading.selfcheck" in probe["modules"]
+    for name, file in probe["modules"].items():
+        assert file and Path(file).is_relative_to(student["site_packages"] / "rnncourse"), (name, file)
+
+    checks = [c for c in nb.cells if "selfcheck" in c.metadata.get("tags", [])]
+    assert len(checks) >= 4
+    for cell in nb.cells[:-1]:
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if "selfcheck" in cell.metadata.get("tags", []):
+            assert errors and errors[0].ename == "AssertionError", f"self-check did not fail: {cell.source}"
+            shown = "".join(o.get("text", "") for o in cell.outputs) + errors[0].evalue
+            assert "FAIL" in shown and "NotImplementedError" in shown and "Your code here" in shown, shown
+        elif errors:
+            assert "raises-exception" in cell.metadata.get("tags", []), cell.source
+
+
+def _verdicts(stdout: str):
+    return [line for line in stdout.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("kind", ["exercises", "solutions"])
+@pytest.mark.parametrize("name", [p.name for p in EXERCISES], ids=lambda n: n.removesuffix(".ipynb"))
+def test_check_gives_the_same_verdicts_outside_the_repository(student, kind, name):
+    """`rnncourse check` on the blank exercise and on a finished one (the solution, as a student's work)."""
+    here = _run([sys.executable, "-m", "rnncourse.cli", "check", f"{kind}/{name}"], cwd=ROOT)
+    folder = student["work"] / f"check-{kind}-{name}"
+    folder.mkdir()
+    shutil.copy(ROOT / kind / name, folder / name)
+    there = _run([student["bin"] / "rnncourse", "check", name], env=student["env"], cwd=folder)
+    assert here.returncode == there.returncode == (1 if kind == "exercises" else 0), there.stdout + there.stderr
+    assert _verdicts(there.stdout) == _verdicts(here.stdout)
+    assert ("[PASS]" in there.stdout, "[FAIL]" in there.stdout) == ((False, True) if kind == "exercises" else (True, False))

@@ -1,0 +1,227 @@
+"""The built site as a reader meets it online: downloads on every page, links that work from any base
+URL, the offline search, and previous/next links in the order of the table of contents.
+
+The book is built once per test run (the ``html_dir`` fixture of conftest.py, sharing the execution
+cache). The browser tests serve it with Python's http.server under a sub-path, /course/rnn/, as GitHub
+Pages serves a project site, record every request the server receives, and load pages in headless
+Chromium: a link written relative to the server's root would show as a request outside the sub-path.
+"""
+import functools
+import http.server
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import jupytext
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from test_book import CHROMIUM, CHROMIUM_FLAGS, chapter_files
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["book/index", *chapter_files()]                     # every page, in the order of _toc.yml
+CHAPTERS = chapter_files(numbered_only=True)
+EXERCISES = sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb"))
+SUB_PATH = "/course/rnn/"
+
+pytestmark = pytest.mark.slow
+
+
+def soup(html_dir, page):
+    return BeautifulSoup((html_dir / f"{page}.html").read_text(), "html.parser")
+
+
+def target(html_dir, page, href) -> Path:
+    """The file a relative link on ``page`` points to."""
+    return (html_dir / page).parent.joinpath(unquote(urlsplit(href).path)).resolve()
+
+
+def links(html_dir, page, pattern, selector="a[href]"):
+    return [a["href"] for a in soup(html_dir, page).select(selector) if re.search(pattern, a["href"])]
+
+
+SOURCE_BUTTON, NOTEBOOK_BUTTON = "a.btn-download-source-button", "a.btn-download-notebook-button"   # the download menu
+
+
+# ---- downloads ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_offers_its_source(html_dir, page):
+    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.md$", SOURCE_BUTTON)
+    assert hrefs, f"{page}'s download menu does not offer its .md source"
+    assert target(html_dir, page, hrefs[0]).read_bytes() == (ROOT / f"{page}.md").read_bytes()
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_every_chapter_offers_its_executed_notebook(html_dir, page):
+    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.ipynb$", NOTEBOOK_BUTTON)
+    assert hrefs, f"{page}'s download menu does not offer its .ipynb"
+    nb = nbformat.read(target(html_dir, page, hrefs[0]), as_version=4)
+    nbformat.validate(nb)
+    source = jupytext.read(ROOT / f"{page}.md")               # the chapter, read independently of the build
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.source for c in code] == [c.source for c in source.cells if c.cell_type == "code"]
+    assert all(isinstance(c.execution_count, int) for c in code), "the notebook was not executed"
+    assert sum(len(c.outputs) for c in code) >= 1, "the notebook carries no outputs"
+    # the .md source opens as a notebook too (jupytext), and is the same notebook
+    md = jupytext.read(target(html_dir, page, links(html_dir, page, rf"_sources/{re.escape(page)}\.md$", SOURCE_BUTTON)[0]))
+    nbformat.validate(md)
+    assert [c.source for c in md.cells if c.cell_type == "code"] == [c.source for c in code]
+
+
+def test_every_exercise_is_downloadable_from_a_chapter(html_dir):
+    linked = {}
+    for page in CHAPTERS:
+        for href in links(html_dir, page, r"_downloads/.*\.ipynb$"):
+            path = target(html_dir, page, href)
+            nbformat.validate(nbformat.read(path, as_version=4))
+            assert path.name in EXERCISES, f"{page} links {path.name}, which is not in exercises/"
+            assert path.read_bytes() == (ROOT / "exercises" / path.name).read_bytes(), f"{page}: stale {path.name}"
+            linked.setdefault(path.name, set()).add(page)
+    assert sorted(linked) == EXERCISES, f"exercises no chapter links: {sorted(set(EXERCISES) - set(linked))}"
+
+
+# ---- navigation ---------------------------------------------------------------------------------------
+
+def test_every_page_links_previous_and_next_in_toc_order(html_dir):
+    for i, page in enumerate(PAGES):
+        s = soup(html_dir, page)
+        prev, nxt = s.select_one("a.left-prev"), s.select_one("a.right-next")
+        if page in CHAPTERS:
+            assert prev is not None and nxt is not None, f"{page} lacks previous/next links"
+        if i > 0:
+            assert target(html_dir, page, prev["href"]) == (html_dir / f"{PAGES[i - 1]}.html").resolve(), page
+        if i < len(PAGES) - 1:
+            assert target(html_dir, page, nxt["href"]) == (html_dir / f"{PAGES[i + 1]}.html").resolve(), page
+
+
+# ---- any base URL -------------------------------------------------------------------------------------
+
+URL_ATTRIBUTES = ("href", "src", "data", "action", "poster", "srcset", "data-content_root")
+
+
+def root_relative(value: str) -> bool:
+    return value.startswith("/") and not value.startswith("//")
+
+
+def root_relative_links(html: str):
+    """Every URL in a page's attributes or refresh that starts at the server root ("/x", not "//host/x")."""
+    s = BeautifulSoup(html, "html.parser")
+    for el in s.find_all(True):
+        for attr in URL_ATTRIBUTES:
+            if el.get(attr):
+                for value in (v.strip().split(" ")[0] for v in str(el[attr]).split(",")):
+                    if root_relative(value):
+                        yield f"<{el.name} {attr}={value}>"
+    for meta in s.find_all("meta", attrs={"http-equiv": re.compile("refresh", re.I)}):
+        url = meta.get("content", "").partition("url=")[2]
+        if root_relative(url):
+            yield f"refresh to {url}"
+
+
+def test_root_relative_detector_catches_what_it_must():
+    page = ('<a href="/book/x.html">a</a><img src="../_images/a.png"><link rel="stylesheet" href="//cdn.example/x.css">'
+            '<img srcset="a.png 1x, /b.png 2x"><html data-content_root="/"><meta http-equiv="refresh" content="0; url=/">'
+            '<script src="_static/x.js"></script>')
+    assert sorted(root_relative_links(page)) == sorted(["<a href=/book/x.html>", "<img srcset=/b.png>",
+                                                        "<html data-content_root=/>", "refresh to /"])
+
+
+def test_no_link_is_written_relative_to_the_server_root(html_dir):
+    offenders = []
+    for page in sorted(html_dir.rglob("*.html")):
+        offenders += [f"{page.relative_to(html_dir)}: {o}" for o in root_relative_links(page.read_text(errors="replace"))]
+    for css in html_dir.rglob("*.css"):
+        offenders += [f"{css.relative_to(html_dir)}: url({u})" for u in
+                      re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(errors="replace")) if root_relative(u)]
+    assert not offenders, "links that break under a sub-path:\n" + "\n".join(offenders)
+
+
+class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
+    def log_request(self, code="-", size="-"):
+        self.server.requests.append((self.path, int(code)))
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(html_dir, tmp_path_factory):
+    """http.server serving a folder in which the site sits at /course/rnn/; yields (base URL, request log)."""
+    parent = tmp_path_factory.mktemp("www")
+    (parent / SUB_PATH.strip("/")).parent.mkdir(parents=True)
+    (parent / SUB_PATH.strip("/")).symlink_to(html_dir, target_is_directory=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_RecordingHandler, directory=str(parent)))
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}", server.requests
+    server.shutdown()
+    server.server_close()
+
+
+def dom(url: str) -> BeautifulSoup:
+    assert CHROMIUM is not None, "headless Chromium is needed: apt-get install chromium (.ci/run does)"
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+                              capture_output=True, text=True, timeout=120)
+    assert "<body" in proc.stdout, f"chromium printed no DOM for {url}: {proc.stderr[-2000:]}"
+    return BeautifulSoup(proc.stdout, "html.parser")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_page_works_under_a_sub_path(html_dir, served, page):
+    base, requests = served
+    start = len(requests)
+    url = urljoin(base, f"{page}.html")
+    shown = dom(url)
+    title = soup(html_dir, page).find("h1").get_text(strip=True).rstrip("#")
+    assert shown.find("h1") is not None and shown.find("h1").get_text(strip=True).rstrip("#") == title
+    if page in CHAPTERS:                                          # MathJax came from the build, under the sub-path
+        assert len(shown.find_all("mjx-container")) > 5
+    made = requests[start:]
+    # Chromium asks for /favicon.ico by itself when a page declares no icon; that is not a link of ours.
+    outside = [(p, c) for p, c in made if not p.startswith(SUB_PATH) and p != "/favicon.ico"]
+    failed = [(p, c) for p, c in made if c >= 400 and p != "/favicon.ico"]
+    assert not outside and not failed, f"outside {SUB_PATH}: {outside}; failed: {failed}"
+    # every image and script the page names was fetched from under the sub-path
+    wanted = {urlsplit(urljoin(url, el[attr])).path for tag, attr in (("img", "src"), ("script", "src"))
+              for el in soup(html_dir, page).find_all(tag) if el.get(attr) and "://" not in el[attr]}
+    fetched = {urlsplit(p).path for p, c in made if c == 200}
+    assert wanted <= fetched, f"not loaded: {sorted(wanted - fetched)}"
+
+
+@pytest.mark.browser
+def test_site_root_redirects_to_the_preface(served):
+    base, requests = served
+    shown = dom(base)
+    assert "Preface" in shown.find("h1").get_text()
+    assert (f"{SUB_PATH}book/index.html", 200) in requests
+
+
+def search(base, query):
+    shown = dom(urljoin(base, f"search.html?q={query}"))
+    results = shown.select("#search-results ul.search li a")
+    return shown, [urlsplit(urljoin(base, a["href"])).path for a in results]
+
+
+@pytest.mark.browser
+def test_offline_search_lists_the_chapters_that_use_bptt(html_dir, served):
+    base, _ = served
+    shown, found = search(base, "BPTT")
+    assert "Search finished" in shown.get_text() or found, shown.get_text()[:500]
+    # independent reference: the chapters whose rendered text uses the word
+    using = [page for page in CHAPTERS
+             if re.search(r"\bBPTT\b", soup(html_dir, page).select_one("article").get_text())]
+    assert "book/rnn-bptt" in using                              # the chapter that defines it
+    assert {f"{SUB_PATH}{page}.html" for page in using} <= set(found), found
+    for path in found:                                           # every hit is a page of the book that exists
+        assert (html_dir / path.removeprefix(SUB_PATH)).is_file(), path
+    # and the search is real: a word on no page finds nothing
+    _, none = search(base, "qwertyuiopzxcv")
+    assert none == []
