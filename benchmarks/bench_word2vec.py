@@ -10,8 +10,9 @@ the median times to gensim's (lower is better).
     python benchmarks/bench_word2vec.py [--reps 1] [--epochs 5] [--batch-size 256] [--only numpy,gensim]
                                         [--torch-threads 1]
 
-Ours are single-threaded NumPy (whatever BLAS threads NumPy's small matrix products use) and torch with
---torch-threads intra-op threads; gensim uses 2 worker threads.
+"numpy" is one thread (whatever BLAS threads NumPy's small matrix products use), "numpy-2threads" two
+Hogwild threads like gensim's 2 workers, "torch" one thread of batches with --torch-threads intra-op
+threads.
 """
 from __future__ import annotations
 
@@ -37,10 +38,10 @@ def run_gensim(sentences, epochs, seed):
     return time.perf_counter() - start, m.wv.index_to_key, m.wv.vectors
 
 
-def run_ours(cls, sentences, epochs, seed, batch_size):
+def run_ours(cls, sentences, epochs, seed, batch_size, workers=1):
     start = time.perf_counter()
     vocab = WordVocab(sentences, MIN_COUNT)
-    m = cls(vocab, sg=True, seed=seed, batch_size=batch_size, **SETTINGS).train(sentences, epochs)
+    m = cls(vocab, sg=True, seed=seed, batch_size=batch_size, workers=workers, **SETTINGS).train(sentences, epochs)
     return time.perf_counter() - start, vocab.words, m.vectors
 
 
@@ -49,7 +50,7 @@ def main():
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=256)
-    ap.add_argument("--only", default="gensim,numpy,torch")
+    ap.add_argument("--only", default="gensim,numpy,numpy-2threads,torch")
     ap.add_argument("--torch-threads", type=int, default=1,
                     help="torch intra-op threads (default 1: on a busy 2-core machine 2 threads wait on each other)")
     args = ap.parse_args()
@@ -58,6 +59,7 @@ def main():
     pairs = word_pairs("wordsim353")
     runners = {"gensim": lambda seed: run_gensim(sentences, args.epochs, seed),
                "numpy": lambda seed: run_ours(NumpyWord2Vec, sentences, args.epochs, seed, args.batch_size),
+               "numpy-2threads": lambda seed: run_ours(NumpyWord2Vec, sentences, args.epochs, seed, args.batch_size, 2),
                "torch": lambda seed: run_ours(TorchWord2Vec, sentences, args.epochs, seed, args.batch_size)}
     names = [n for n in args.only.split(",") if n]
     unknown = set(names) - set(runners)

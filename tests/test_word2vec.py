@@ -188,6 +188,15 @@ def test_numpy_and_torch_trainers_learn_and_agree(one_torch_thread):
     np.testing.assert_allclose(a.vectors, b.vectors, rtol=0, atol=1e-8)
 
 
+def test_two_hogwild_threads_train_as_well_as_one():
+    sents = lee_background()
+    vocab = WordVocab(sents, 5)
+    one = w2v.Word2Vec(vocab, vector_size=20, batch_size=64, seed=3).train(sents, epochs=3)
+    two = w2v.Word2Vec(vocab, vector_size=20, batch_size=64, seed=3, workers=2).train(sents, epochs=3)
+    assert two.losses[2] < two.losses[0]
+    assert abs(two.losses[-1] - one.losses[-1]) < 0.05 * one.losses[-1]
+
+
 def test_spearman_matches_scipy_with_ties():
     rng = np.random.default_rng(0)
     x, y = rng.integers(0, 6, 50).astype(float), rng.standard_normal(50)
@@ -230,6 +239,7 @@ def test_similarity_rho_and_analogies_match_gensims_evaluation(gensim_lee, tmp_p
     (lambda: w2v.cbow_loss(np.zeros((3, 2)), np.zeros((3, 2)), [[0, 1]], [[False, False]], [1], [[0]]),
      "at least one True per row"),
     (lambda: w2v.Word2Vec(WordVocab([["a"]], 1), window=0), "window must be a positive integer; got 0"),
+    (lambda: w2v.Word2Vec(WordVocab([["a"]], 1), workers=0), "workers must be a positive integer; got 0"),
     (lambda: ev.most_similar(["a", "b"], np.eye(2), "c"), "'c' is not in the vocabulary of 2 words"),
     (lambda: ev.spearman([1, 2], [1, 2, 3]), "two 1-D arrays of one length"),
 ])

@@ -25,6 +25,7 @@ The pieces, each testable on its own:
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -358,19 +359,23 @@ class Word2Vec:
     W_in starts uniform in [-0.5/D, 0.5/D), W_out at zero, as in the C code. Each epoch subsamples the
     corpus (the C code's rule), draws dynamic windows, shuffles the windows, and runs
     :func:`window_step` on ``batch_size`` windows at a time. ``vectors`` is W_in (V, D).
+
+    ``workers > 1`` runs that many threads, each taking every workers-th batch and updating the shared
+    matrices without locks (Hogwild, as the C code's and gensim's threads do; NumPy releases the GIL
+    inside its loops). Results then depend on thread timing; ``workers=1`` is deterministic for a seed.
     """
 
     def __init__(self, vocab: WordVocab, vector_size=100, window=5, negative=5, sample=1e-3, sg=True,
-                 alpha=0.025, min_alpha=1e-4, batch_size=512, seed=0, dtype=np.float32):
+                 alpha=0.025, min_alpha=1e-4, batch_size=512, seed=0, dtype=np.float32, workers=1):
         if not isinstance(vocab, WordVocab):
             raise ValueError(f"vocab must be a WordVocab; got {type(vocab).__name__}")
         for name, val in (("vector_size", vector_size), ("window", window), ("negative", negative),
-                          ("batch_size", batch_size)):
+                          ("batch_size", batch_size), ("workers", workers)):
             if not isinstance(val, (int, np.integer)) or val < 1:
                 raise ValueError(f"{name} must be a positive integer; got {val!r}")
         self.vocab, self.D, self.window, self.K = vocab, int(vector_size), int(window), int(negative)
         self.sample, self.sg, self.alpha, self.min_alpha = sample, bool(sg), alpha, min_alpha
-        self.batch_size = int(batch_size)
+        self.batch_size, self.workers = int(batch_size), int(workers)
         self.rng = np.random.default_rng(seed)
         V = len(vocab)
         self.W_in = ((self.rng.random((V, self.D)) - 0.5) / self.D).astype(dtype)
@@ -406,12 +411,23 @@ class Word2Vec:
             order = self.rng.permutation(np.flatnonzero(has))
             negs = draw_negatives(self.table, (len(order), self.K), self.rng)
             words_per_window = len(ids) / max(len(order), 1)
-            loss = 0.0
-            for a in range(0, len(order), self.batch_size):
-                b = order[a:a + self.batch_size]
-                done = (epoch * len(ids) + a * words_per_window) / total
-                lr = max(self.alpha - (self.alpha - self.min_alpha) * done, self.min_alpha)
-                loss += self._step(w[ctx_pos[b]], mask[b], w[b], negs[a:a + self.batch_size], lr, not self.sg)
+            starts = range(0, len(order), self.batch_size)
+
+            def run(my_starts, epoch=epoch, w=w, ctx_pos=ctx_pos, mask=mask, order=order, negs=negs,
+                    words_per_window=words_per_window):
+                loss = 0.0
+                for a in my_starts:
+                    b = order[a:a + self.batch_size]
+                    done = (epoch * len(ids) + a * words_per_window) / total
+                    lr = max(self.alpha - (self.alpha - self.min_alpha) * done, self.min_alpha)
+                    loss += self._step(w[ctx_pos[b]], mask[b], w[b], negs[a:a + self.batch_size], lr, not self.sg)
+                return loss
+
+            if self.workers == 1:
+                loss = run(starts)
+            else:   # Hogwild: each thread takes every workers-th batch; NumPy releases the GIL in its loops
+                with ThreadPoolExecutor(self.workers) as pool:
+                    loss = sum(pool.map(run, [starts[t::self.workers] for t in range(self.workers)]))
             self.losses.append(loss / max(int(mask[has].sum()), 1))
         self.seconds += time.perf_counter() - start
         return self
