@@ -145,15 +145,20 @@ def window_contexts(spans, sentence, window: int) -> tuple[np.ndarray, np.ndarra
 
     context[i, j] is the position at offset ``-window..-1, 1..window`` (slot j) from i, and mask[i, j] says
     whether it is inside i's span and sentence (masked slots hold position i itself, never read).
+    Sentence numbers must not decrease along the text (as ``WordVocab.encode`` gives them).
     """
     spans, sentence = _check_spans(spans, sentence)
     n = len(spans)
+    idx = np.arange(n, dtype=np.int64)
+    # first and one-past-last position of each position's sentence (sentence numbers never decrease)
+    change = np.flatnonzero(sentence[1:] != sentence[:-1]) + 1
+    bounds = np.concatenate([[0], change, [n]])
+    which = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    lo, hi = bounds[which][:, None], bounds[which + 1][:, None]
     offsets = np.r_[np.arange(-window, 0), np.arange(1, window + 1)]
-    pos = np.arange(n)[:, None] + offsets[None, :]
-    inside = (pos >= 0) & (pos < n)
-    pos_c = np.where(inside, pos, np.arange(n)[:, None])
-    mask = inside & (np.abs(offsets)[None, :] <= spans[:, None]) & (sentence[pos_c] == sentence[:, None])
-    return np.where(mask, pos_c, np.arange(n)[:, None]), mask
+    pos = idx[:, None] + offsets[None, :]
+    mask = (np.abs(offsets)[None, :] <= spans[:, None]) & (pos >= lo) & (pos < hi)
+    return np.where(mask, pos, idx[:, None]), mask
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -413,14 +418,16 @@ class Word2Vec:
             words_per_window = len(ids) / max(len(order), 1)
             starts = range(0, len(order), self.batch_size)
 
-            def run(my_starts, epoch=epoch, w=w, ctx_pos=ctx_pos, mask=mask, order=order, negs=negs,
+            ctx_words = w[ctx_pos]                                           # (N, C) word of each slot
+
+            def run(my_starts, epoch=epoch, w=w, ctx_words=ctx_words, mask=mask, order=order, negs=negs,
                     words_per_window=words_per_window):
                 loss = 0.0
                 for a in my_starts:
                     b = order[a:a + self.batch_size]
                     done = (epoch * len(ids) + a * words_per_window) / total
                     lr = max(self.alpha - (self.alpha - self.min_alpha) * done, self.min_alpha)
-                    loss += self._step(w[ctx_pos[b]], mask[b], w[b], negs[a:a + self.batch_size], lr, not self.sg)
+                    loss += self._step(ctx_words[b], mask[b], w[b], negs[a:a + self.batch_size], lr, not self.sg)
                 return loss
 
             if self.workers == 1:
