@@ -3,11 +3,11 @@
 All submissions are graded in ONE `rnncourse grade` run (a real subprocess, in parallel), then each
 student's score and message are checked, along with the CSV and the Gradescope JSON. Bad submissions
 are made from the solution notebook by small edits, so each one differs from a correct notebook in
-exactly the way its name says.
+exactly the way its name says: every edit must apply (a marker matches exactly one cell, a replaced
+line is there), so restyling a solution fails these tests instead of silently making a bad submission good.
 """
 import csv
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,17 +19,33 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "rnn-bptt.ipynb"
 RNNCOURSE = [sys.executable, "-m", "rnncourse.cli"]
-LIMITS = ["--load-timeout", "15", "--call-timeout", "3", "--memory-mib", "2048"]
+# CPU-second limits (a loaded machine does not slow CPU time) with a generous wall-clock factor: an honest
+# notebook uses well under a second of CPU, a hostile loop is caught by its CPU time, not by the clock.
+LIMITS = ["--load-timeout", "10", "--call-timeout", "3", "--wall-factor", "20", "--memory-mib", "2048"]
+
+
+def secret_file(folder, text="test-secret"):
+    """A grading secret as an instructor keeps it: a file of the grader's user, mode 0600."""
+    path = Path(folder) / "secret.txt"
+    path.write_text(text + "\n")
+    path.chmod(0o600)
+    return str(path)
+
+
+def swap(old, new):
+    """An edit of one cell: replace ``old`` by ``new``; fails when ``old`` is not in the cell."""
+    def edit(source):
+        assert old in source, f"the solution no longer contains {old!r}: update this bad submission"
+        return source.replace(old, new)
+    return edit
 
 
 def _variant(cells_edit=None, append=None, prepend=None):
     nb = nbformat.read(SOLUTION, as_version=4)
-    if cells_edit:
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                for marker, new_source in cells_edit.items():
-                    if marker in cell.source:
-                        cell.source = new_source if not callable(new_source) else new_source(cell.source)
+    for marker, new_source in (cells_edit or {}).items():
+        cells = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
+        assert len(cells) == 1, f"{marker!r} is in {len(cells)} code cells of the solution, not exactly one"
+        cells[0].source = new_source if not callable(new_source) else new_source(cells[0].source)
     index = 2  # after the imports cell
     for source in prepend or []:
         nb.cells.insert(index, nbformat.v4.new_code_cell(source))
@@ -65,23 +81,25 @@ CASES = {
                               "`rnn_forward` is not defined"),
     "missing-function": (_variant({"def rnn_cell_backward(": "# I did not get to this"}), 30,
                          "`rnn_cell_backward` is not defined"),
-    "wrong-signature": (_variant({"def rnn_backward_truncated(": lambda s: s.replace(
+    "wrong-signature": (_variant({"def rnn_backward_truncated(": swap(
         "def rnn_backward_truncated(dhs, cache, k):", "def rnn_backward_truncated(dhs, cache):\n    k = 3")}),
         85, "TypeError"),
-    "wrong-shape": (_variant({"def rnn_forward(": lambda s: s.replace("return hs, cache", "return hs[:-1], cache")}),
+    "wrong-shape": (_variant({"def rnn_forward(": swap("return hs, cache", "return hs[:-1], cache")}),
                     85, "expected shape (6, 3, 5), got (5, 3, 5)"),
-    "nan-output": (_variant({"def rnn_cell_backward(": lambda s: s.replace(
+    "nan-output": (_variant({"def rnn_cell_backward(": swap(
         '"bias_hh": da.sum(axis=0),', '"bias_hh": da.sum(axis=0) * np.nan,')}), 30, "NaN or infinite"),
-    "inf-output": (_variant({"def rnn_forward(": lambda s: s.replace("return hs, cache", "return hs / 0.0, cache")}),
+    "inf-output": (_variant({"def rnn_forward(": swap("return hs, cache", "return hs / 0.0, cache")}),
                    85, "NaN or infinite"),
-    "infinite-loop-in-function": (_variant({"def rnn_backward_truncated(": lambda s: s.replace(
+    "infinite-loop-in-function": (_variant({"def rnn_backward_truncated(": swap(
         "    T = dhs.shape[0]", "    while True:\n        pass")}), 85, "no answer within 3 s"),
     "infinite-loop-at-top-level": (_variant(append=["while True:\n    pass"]), 0, "did not finish running"),
     "allocate-50GB-at-import": (_variant(prepend=["big = np.ones(50 * 2**30 // 8)"]), 100, "MemoryError"),
-    "allocate-50GB-in-function": (_variant({"def rnn_forward(": lambda s: s.replace(
+    "allocate-50GB-in-function": (_variant({"def rnn_forward(": swap(
         "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 40, "MemoryError"),
     "sys-exit-at-import": (_variant(prepend=["import sys\nsys.exit(0)"]), 100, "SystemExit"),
-    "os-exit-at-import": (_variant(prepend=["import os\nos._exit(0)"]), 0, "exited with status 0"),
+    # Run All policy (docs/grading.md): a cell that raises, exits or ends its process is skipped, alike.
+    "os-exit-at-import": (_variant(prepend=["import os\nos._exit(0)"]), 100, "ended the notebook's process"),
+    "segfault-at-import": (_variant(prepend=["import ctypes\nctypes.string_at(0)"]), 100, "SIGSEGV"),
     "fake-score": (nbformat.read(ROOT / "exercises" / "rnn-bptt.ipynb", as_version=4), 0, "NotImplementedError"),
     "fork-bomb": (_variant(prepend=["import os\nwhile True:\n    os.fork()"]), 100, "Passed."),
     "monkeypatch-numpy-and-pytest": (None, 0, "NotImplementedError"),
@@ -103,12 +121,14 @@ if out:
     os.symlink(os.path.join(parent, 'victim-dir'), os.path.join(out, 'correct'))
 """]), 100, "Passed."),
     "imports-reference": (_variant(prepend=["from rnncourse.scratch import rnn_cell_forward as reference_forward"],
-                                   cells_edit={"def rnn_cell_forward(": lambda s: s.replace(
+                                   cells_edit={"def rnn_cell_forward(": swap(
                                        "    h_next = np.tanh", "    return reference_forward(x, h, weight_ih, weight_hh, bias_ih, bias_hh)\n    h_next = np.tanh")}),
                           0, "may not use the reference implementation"),
     "imports-reference-obfuscated": (_variant(prepend=["ref = __builtins__.__import__('rnncourse.' + 'scr' + 'atch', fromlist=['x'])"]),
-                                     0, "loaded rnncourse.scratch"),
-    "returns-lying-ndarray-subclass": (_variant({"def rnn_cell_forward(": lambda s: s.replace(
+                                     100, "PermissionError"),
+    # 100: the reference cannot even be read by the child (Landlock); without Landlock the runtime module
+    # check gives 0 ("loaded rnncourse.scratch"). Either way nothing is earned from the reference.
+    "returns-lying-ndarray-subclass": (_variant({"def rnn_cell_forward(": swap(
         "    return h_next, cache",
         "    class Liar(np.ndarray):\n        def __eq__(self, other): return True\n"
         "        def __sub__(self, other): return np.zeros(self.shape)\n"
@@ -148,10 +168,10 @@ def graded(tmp_path_factory):
         else:
             nbformat.write(nb, path)
     out = tmp_path_factory.mktemp("grades")
-    env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "test-secret"}
+    secret = secret_file(tmp_path_factory.mktemp("secret"))
     start = time.monotonic()
     proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out),
-                           "--jobs", "2", *LIMITS], capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
+                           "--jobs", "2", "--secret-file", secret, *LIMITS], capture_output=True, text=True, timeout=600, cwd=ROOT)
     elapsed = time.monotonic() - start
     assert proc.returncode == 0, proc.stdout + proc.stderr
     print(f"graded {len(CASES)} submissions in {elapsed:.1f} s")
@@ -193,12 +213,24 @@ def test_results_json_is_gradescope_format(graded):
     assert any("B=6, I=2, H=9" in t["name"] for t in results["tests"])              # on shapes public tests lack
 
 
-def test_planted_symlinks_are_replaced_not_followed(graded):
-    victim = graded.parent / "victim.txt"
-    assert victim.read_text() == "precious"                     # the planting notebook did run
-    assert not list((graded.parent / "victim-dir").iterdir())   # nothing written through the planted link
+def test_planted_symlinks_are_replaced_not_followed(graded, tmp_path):
+    # The planting notebook ran but could not plant (no read of /proc, no write outside its scratch):
+    assert not (graded.parent / "victim.txt").exists()
     assert not (graded / "gradebook.csv").is_symlink() and not (graded / "correct").is_symlink()
-    assert _results(graded, "correct")["score"] == 100
+    # Links planted by whoever else can write there are replaced, never followed:
+    from rnncourse.grading import assignments
+    from rnncourse.grading.grader import Result
+    from rnncourse.grading.report import write_reports
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "victim.txt").write_text("precious")
+    (tmp_path / "victim-dir").mkdir()
+    (out / "gradebook.csv").symlink_to(tmp_path / "victim.txt")
+    (out / "correct").symlink_to(tmp_path / "victim-dir")
+    write_reports([Result("correct", "rnn-bptt")], str(out), assignments.get("rnn-bptt"))
+    assert (tmp_path / "victim.txt").read_text() == "precious" and not list((tmp_path / "victim-dir").iterdir())
+    assert not (out / "gradebook.csv").is_symlink() and (out / "correct" / "results.json").is_file()
 
 
 def test_no_grader_process_or_cgroup_is_left_behind(graded):
@@ -214,13 +246,13 @@ def test_no_grader_process_or_cgroup_is_left_behind(graded):
         assert not stale
 
 
-USES_GLOBAL_RNG = _variant({"def rnn_forward(": lambda s: s.replace(
+USES_GLOBAL_RNG = _variant({"def rnn_forward(": swap(
     "return hs, cache", "import random\n    return hs * (1 + 1e-3 * (random.random() + np.random.rand())), cache")})
 
 
 def test_regrading_gives_identical_results(graded, tmp_path):
     """Same secret, same scores and messages; code that draws from `random` / `np.random` gets the grader's seeds."""
-    env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "test-secret"}
+    secret = secret_file(tmp_path)
     folder = tmp_path / "subs"
     folder.mkdir()
     for name in ("correct", "wrong-shape", "nan-output"):
@@ -228,8 +260,8 @@ def test_regrading_gives_identical_results(graded, tmp_path):
     nbformat.write(USES_GLOBAL_RNG, folder / "uses-global-rng.ipynb")
     runs = []
     for out in (tmp_path / "first", tmp_path / "again"):
-        subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out), *LIMITS],
-                       check=True, capture_output=True, env=env, cwd=ROOT)
+        subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out),
+                        "--secret-file", secret, *LIMITS], check=True, capture_output=True, cwd=ROOT)
         runs.append(out)
     for name in ("correct", "wrong-shape", "nan-output"):
         assert _results(runs[1], name) == _results(graded, name)
@@ -244,9 +276,9 @@ def test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero(as
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes((ROOT / "solutions" / f"{assignment}.ipynb").read_bytes())
     (folder / "blank.ipynb").write_bytes((ROOT / "exercises" / f"{assignment}.ipynb").read_bytes())
-    env = {**os.environ, "RNNCOURSE_GRADING_SECRET": "another-secret"}
     subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(tmp_path / "out"),
-                    *LIMITS], check=True, capture_output=True, env=env, cwd=ROOT, timeout=600)
+                    "--secret-file", secret_file(tmp_path, "another-secret"), *LIMITS], check=True, capture_output=True,
+                   cwd=ROOT, timeout=600)
     solution, blank = _results(tmp_path / "out", "solution"), _results(tmp_path / "out", "blank")
     assert solution["score"] == solution["max_score"] == 100, (tmp_path / "out" / "solution" / "feedback.md").read_text()
     assert blank["score"] == 0 and blank["tests"] and all(t["score"] == 0 for t in blank["tests"])

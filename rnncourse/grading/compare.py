@@ -1,13 +1,15 @@
-"""Compare a student's arrays with the reference (parent side) and say precisely what is wrong."""
+"""Compare a student's arrays with the reference (parent side) and say precisely what is wrong.
+
+The relative error is the course's one ``rel_error`` (rnncourse.scratch.gradcheck). This module is
+parent side only (the grader, and ``selfcheck`` in the student's own kernel, which load the reference
+anyway); no child-side module (runner, drivers, launcher, fence) imports it, and a test checks that
+importing those loads neither rnncourse.scratch nor torch.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """max|a - b| / max(max|a|, max|b|): the course's relative error (see rnncourse.scratch.gradcheck)."""
-    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
-    return 0.0 if scale == 0 else float(np.max(np.abs(a - b)) / scale)
+from ..scratch.gradcheck import rel_error
 
 
 def compare(outputs: dict, expected: dict, rtol: float) -> list:

@@ -1,9 +1,14 @@
-"""Grade one notebook (parent side): static checks, sandboxed runs, trusted comparisons, scores.
+"""Grade one notebook (parent side): static checks, fenced runs, trusted comparisons, scores.
 
-The child runs the notebook once and then serves calls. When a call times out or the child dies, that
-test fails with the reason, the child is killed, and the next test runs in a fresh child, so one hang or
-crash costs only the tests it touches. A notebook that cannot even be loaded fails every test with the
-same reason. Every verdict is computed here, against references computed here, from inputs made here.
+Run All policy: every cell runs once, in order, in one namespace, as Jupyter's Run All would run it
+except that a failing cell does not stop the notebook. A cell that fails — raises, calls ``sys.exit()``,
+or ends its process (``os._exit``, a crash, a kill) — is reported and skipped, and the next cell runs
+(after a cell ended the process, a fresh child runs the notebook again without that cell). A cell that
+never finishes (it uses up the load limit) stops the notebook: every test fails with that reason.
+
+The child then serves calls. When a call times out or the child dies, that test fails with the reason,
+the child is killed, and the next test runs in a fresh child, so one hang or crash costs only the tests
+it touches. Every verdict is computed here, against references computed here, from inputs made here.
 """
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ from dataclasses import asdict, dataclass, field
 from .compare import compare
 from .notebook import NotebookError, read_submission
 from .sandbox import Child, ChildError, Limits
-from .spec import Assignment, test_seed
+from .spec import Assignment, test_id, test_seed
 from .static import check_sources
+
+REDACTED = "[redacted]"
 
 
 @dataclass
@@ -32,7 +39,8 @@ class Result:
     student: str
     assignment: str
     tests: list = field(default_factory=list)
-    notes: list = field(default_factory=list)     # notebook-level messages (cell errors, ...)
+    notes: list = field(default_factory=list)           # notebook-level messages (cell errors, ...)
+    protections: dict = field(default_factory=dict)     # what held around the child (see sandbox.unenforced)
 
     @property
     def score(self) -> float:
@@ -48,92 +56,138 @@ class Result:
         return d
 
 
-def _tests(assignment: Assignment, include_hidden: bool):
+def plan(assignment: Assignment, include_hidden: bool = True) -> list:
+    """[(part, test, points)]: a part's points split evenly over the tests that are run."""
+    out = []
     for part in assignment.parts:
         tests = [t for t in part.tests if include_hidden or not t.hidden]
-        all_tests = part.tests if include_hidden else [t for t in part.tests if not t.hidden]
-        for test in tests:
-            yield part, test, part.points / len(all_tests)
+        out += [(part, test, part.points / len(tests)) for test in tests]
+    return out
 
 
-def grade_notebook(path, assignment: Assignment, student: str, secret: str = "public", include_hidden: bool = True,
-                   limits: Limits | None = None) -> Result:
-    """Grade one submission. Never raises for anything the notebook contains."""
-    limits = limits or Limits()
-    result = Result(student, assignment.name)
-    plan = list(_tests(assignment, include_hidden))
+def _result(part, test, points, score, message) -> TestResult:
+    return TestResult(test_id(part.name, test.name), part.name, score, points, message, test.hidden)
 
-    def fail_all(message: str):
-        for part, test, points in plan:
-            result.tests.append(TestResult(f"{part.name}: {test.name}", part.name, 0.0, points, message, test.hidden))
-        return result
 
+class _Session:
+    """The child of one notebook, restarted after a crash; applies the Run All policy at load."""
+
+    def __init__(self, cells, assignment, limits):
+        self.cells, self.assignment, self.limits = cells, assignment, limits
+        self.child, self.load_info, self.load_failure, self.skip = None, None, None, {}
+        self.protections: dict = {}
+
+    def ensure(self) -> None:
+        """A loaded child, or ``load_failure`` set."""
+        while self.child is None and self.load_failure is None:
+            child = Child(self.cells, self.assignment.forbidden_modules, self.limits, self.skip)
+            try:
+                self.load_info = child.load()
+                self.child = child
+            except ChildError as exc:
+                child.kill()
+                cell = child.current_cell
+                if exc.kind == "died" and cell is not None and cell not in self.skip:
+                    self.skip[cell] = f"this cell ended the notebook's process ({exc}); it was skipped"
+                else:
+                    self.load_failure = (f"Your notebook did not finish running: {exc}" +
+                                         (" (an infinite loop at top level?)" if exc.kind == "timeout" else ""))
+            finally:
+                self.protections = self.protections or child.protections
+
+    def call(self, test, inputs, seed, expected) -> dict:
+        try:
+            return self.child.call(test.driver, inputs, seed, expected)
+        except ChildError as exc:
+            self.close()
+            hint = " (an infinite loop?)" if exc.kind == "timeout" else ""
+            kind = "protocol error: " if exc.kind == "protocol" else ""
+            return {"ok": False, "error": f"{kind}{exc} while running this test{hint}", "crashed": True}
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+
+
+def _read(path, assignment):
+    """(submission, None) or (None, reason every test fails)."""
     try:
         submission = read_submission(path)
     except NotebookError as exc:
-        return fail_all(f"Not graded: {exc}.")
+        return None, f"Not graded: {exc}."
     if submission.assignment and submission.assignment != assignment.name:
-        return fail_all(f"Not graded: this notebook is for assignment {submission.assignment!r}, "
-                        f"not {assignment.name!r}. Did you submit the right file?")
+        return None, (f"Not graded: this notebook is for assignment {submission.assignment!r}, "
+                      f"not {assignment.name!r}. Did you submit the right file?")
+    return submission, None
+
+
+def _grade_test(session, part, test, points, flagged, secret, assignment) -> TestResult:
+    bad = [f for f in part.functions if f in flagged]
+    if bad:
+        return _result(part, test, points, 0.0, "; ".join(
+            f"`{f}` may not use the reference implementation: {flagged[f]}" for f in bad))
+    session.ensure()
+    if session.load_failure:
+        return _result(part, test, points, 0.0, session.load_failure)
+    if session.load_info["forbidden_loaded"]:
+        return _result(part, test, points, 0.0, f"Your notebook loaded {', '.join(session.load_info['forbidden_loaded'])}, "
+                       f"which graded code may not use (only cells tagged 'selfcheck' may).")
+    seed = test_seed(secret, assignment.name, test_id(part.name, test.name))
+    inputs = test.make_inputs(seed)
+    expected = test.reference(inputs)
+    reply = session.call(test, inputs, seed, expected)
+    if reply.get("forbidden_loaded"):
+        session.load_info["forbidden_loaded"] = reply["forbidden_loaded"]
+    if reply.get("crashed"):
+        return _result(part, test, points, 0.0, reply["error"])
+    if not reply["ok"]:
+        return _result(part, test, points, 0.0, f"Your code raised an error: {reply['error']}")
+    problems = compare(reply["outputs"], expected, test.rtol)
+    return _result(part, test, points, points if not problems else 0.0, "Passed." if not problems else "\n".join(problems))
+
+
+def _redact(result: Result, secret: str) -> Result:
+    """Nothing the child said reaches feedback with the secret in it (``rnncourse check`` uses the public
+    secret "public", which is no secret)."""
+    if secret and secret != "public":
+        for t in result.tests:
+            t.output = t.output.replace(secret, REDACTED)
+        result.notes = [n.replace(secret, REDACTED) for n in result.notes]
+    return result
+
+
+def grade_notebook(path, assignment: Assignment, student: str, secret: str = "public", include_hidden: bool = True,
+                   limits: Limits | None = None, done: dict | None = None, on_test=None) -> Result:
+    """Grade one submission. Never raises for anything the notebook contains.
+
+    ``done`` maps test ids to results already known (from a grader worker that died): those tests are not
+    rerun. ``on_test(TestResult)`` is called as each test is graded."""
+    result, done = Result(student, assignment.name), done or {}
+    tests = plan(assignment, include_hidden)
+    submission, failure = _read(path, assignment)
+    if failure:
+        result.tests = [_result(p, t, pts, 0.0, failure) for p, t, pts in tests]
+        return result
     flagged, syntax_errors = check_sources(submission.cells, assignment.functions, assignment.forbidden_modules)
     result.notes += syntax_errors
-
-    child, load_info, load_failure = None, None, None
+    session = _Session(submission.cells, assignment, limits or Limits())
     try:
-        for part, test, points in plan:
-            name = f"{part.name}: {test.name}"
-            record = lambda score, message: result.tests.append(  # noqa: E731
-                TestResult(name, part.name, score, points, message, test.hidden))
-            bad = [f for f in part.functions if f in flagged]
-            if bad:
-                record(0.0, "; ".join(f"`{f}` may not use the reference implementation: {flagged[f]}" for f in bad))
-                continue
-            if load_failure:
-                record(0.0, load_failure)
-                continue
-            if child is None:
-                child = Child(submission.cells, assignment.forbidden_modules, limits)
-                try:
-                    load_info = child.load()
-                except ChildError as exc:
-                    load_failure = (f"Your notebook did not finish running: {exc}" +
-                                    (" (an infinite loop at top level?)" if exc.kind == "timeout" else ""))
-                    child.kill()
-                    child = None
-                    record(0.0, load_failure)
-                    continue
-                if not result.notes or not any(n.startswith("cell ") for n in result.notes[len(syntax_errors):]):
-                    result.notes += [f"cell {e['cell']}: {e['error']}" for e in load_info["cell_errors"]
-                                     if isinstance(e, dict)]
-            if load_info["forbidden_loaded"]:
-                record(0.0, f"Your notebook loaded {', '.join(load_info['forbidden_loaded'])}, which graded "
-                            f"code may not use (only cells tagged 'selfcheck' may).")
-                continue
-            seed = test_seed(secret, assignment.name, name)
-            inputs = test.make_inputs(seed)
-            expected = test.reference(inputs)
-            try:
-                reply = child.call(test.driver, inputs, seed)
-            except ChildError as exc:
-                record(0.0, f"{exc} while running this test" + (" (an infinite loop?)" if exc.kind == "timeout" else ""))
-                child.kill()
-                child = None
-                continue
-            if reply["forbidden_loaded"]:
-                load_info["forbidden_loaded"] = reply["forbidden_loaded"]
-            if not reply["ok"]:
-                record(0.0, f"Your code raised an error: {reply['error']}")
-                continue
-            problems = compare(reply["outputs"], expected, test.rtol)
-            record(points if not problems else 0.0, "Passed." if not problems else "\n".join(problems))
+        for part, test, points in tests:
+            known = done.get(test_id(part.name, test.name))
+            graded = known or _grade_test(session, part, test, points, flagged, secret, assignment)
+            result.tests.append(graded)
+            if on_test and not known:
+                on_test(graded)
     except Exception:  # a bug in the grader itself: keep what was graded, say so loudly
         result.notes.append("INTERNAL GRADER ERROR (please report):\n" + traceback.format_exc(limit=5))
-        graded = {t.name for t in result.tests}
-        for part, test, points in plan:
-            name = f"{part.name}: {test.name}"
-            if name not in graded:
-                result.tests.append(TestResult(name, part.name, 0.0, points, "Not graded (internal grader error).", test.hidden))
+        graded_ids = {t.name for t in result.tests}
+        result.tests += [_result(p, t, pts, 0.0, "Not graded (internal grader error).") for p, t, pts in tests
+                         if test_id(p.name, t.name) not in graded_ids]
     finally:
-        if child is not None:
-            child.kill()
-    return result
+        session.close()
+    if session.load_info:
+        result.notes += [f"cell {e.get('cell')}: {e.get('error')}" for e in session.load_info["cell_errors"]
+                         if not str(e.get("error")).startswith("SyntaxError")]     # those are in syntax_errors
+    result.protections = session.protections
+    return _redact(result, secret)

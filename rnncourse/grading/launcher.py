@@ -1,6 +1,12 @@
-"""CHILD side: apply resource limits to this process, then exec the runner (no preexec_fn, thread safe).
+"""CHILD side: fence this process in, then exec the runner (no preexec_fn, thread safe).
 
-    python -I -m rnncourse.grading.launcher LIMITS_JSON -- python -I -m rnncourse.grading.runner ...
+    python -I -m rnncourse.grading.launcher CONFIG_JSON -- python -I -m rnncourse.grading.runner REQ RESP
+
+In order: resource limits (address space, CPU, file size, core dumps), the pids cgroup (root), a private
+mount and network namespace (root; without root a user namespace holding a network namespace), the child's own leased uid/gid with no supplementary groups (root),
+PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the child's alone), Landlock. Then it
+writes one line, {"op": "fence", ...} saying what held, on the reply pipe, and execs the runner, which
+adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
 """
 from __future__ import annotations
 
@@ -9,34 +15,61 @@ import os
 import resource
 import sys
 
+from . import fence
 
-def apply_limits(limits: dict) -> None:
+
+def apply_limits(config: dict) -> None:
     mib = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_AS, (limits["memory_mib"] * mib,) * 2)
-    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_mib"] * mib,) * 2)
-    cgroup = limits.get("cgroup")
-    if cgroup:  # root: a pids cgroup bounds the process count (RLIMIT_NPROC does not apply to root)
-        with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+    resource.setrlimit(resource.RLIMIT_AS, (config["memory_mib"] * mib,) * 2)
+    resource.setrlimit(resource.RLIMIT_CPU, (config["cpu_seconds"], config["cpu_seconds"] + 5))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_mib"] * mib,) * 2)
+    if config.get("cgroup"):  # root: a pids cgroup bounds the process count whatever the uid does
+        with open(os.path.join(config["cgroup"], "cgroup.procs"), "w") as f:
             f.write(str(os.getpid()))
-    elif os.geteuid() != 0 and limits.get("nproc"):
-        # RLIMIT_NPROC counts every process of this user, so allow what already runs plus a margin.
-        running = sum(1 for d in os.listdir("/proc") if d.isdigit() and _owned(d))
-        resource.setrlimit(resource.RLIMIT_NPROC, (running + limits["nproc"],) * 2)
 
 
-def _owned(pid: str) -> bool:
-    try:
-        return os.stat(f"/proc/{pid}").st_uid == os.geteuid()
-    except OSError:
-        return False
+def _count_own_processes() -> int:
+    uid, n = os.getuid(), 0
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and os.stat(f"/proc/{d}").st_uid == uid:
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+def build_fence(config: dict) -> dict:
+    """Apply every protection ``config`` asks for; return what held (the grader reports it)."""
+    held = {"uid": os.getuid()}
+    dropped = False
+    if config.get("uid") is not None:
+        held.update(fence.private_mounts(config["reachable"], config["staging"]))
+        if held.pop("reexposed"):      # else the child's uid could not reach the interpreter: stay, and say so
+            fence.drop_privileges(config["uid"], config["gid"])
+            dropped = True
+        held["uid"] = os.getuid()
+    elif os.geteuid() != 0:
+        held["network_namespace"] = fence.user_network_namespace()
+    held["no_new_privs"] = fence.no_new_privs()
+    if config.get("nproc"):
+        # with its own uid the count is the child's alone; without, allow what already runs plus a margin
+        base = 0 if dropped else _count_own_processes()
+        resource.setrlimit(resource.RLIMIT_NPROC, (base + config["nproc"],) * 2)
+        held["rlimit_nproc"] = base + config["nproc"]
+    paths = config["paths"]
+    held["landlock_abi"] = fence.landlock(paths["read"], paths["write"], paths["execute"], paths["list_only"]) \
+        if config.get("landlock", True) else 0
+    return held
 
 
 def main() -> None:
-    limits = json.loads(sys.argv[1])
+    config = json.loads(sys.argv[1])
     command = sys.argv[sys.argv.index("--") + 1:]
-    apply_limits(limits)
+    apply_limits(config)
+    held = build_fence(config)
+    os.write(int(command[-1]), (json.dumps({"op": "fence", **held}) + "\n").encode())
     os.execv(command[0], command)
 
 

@@ -34,17 +34,19 @@ def folder_names(students: list) -> list:
 
 
 def gradescope_json(result) -> dict:
-    """The Gradescope autograder format: score, max_score, tests[{name, score, max_score, output, visibility}]."""
+    """The Gradescope autograder format: score, max_score, tests[{name, score, max_score, output, visibility}],
+    and extra_data.protections: what held around this notebook's child (sandbox.Child.protections)."""
     return {
         "score": result.score,
         "max_score": result.max_score,
         "output": "\n".join(result.notes) if result.notes else "",
+        "extra_data": {"protections": result.protections},
         "tests": [{"name": t.name, "score": round(t.score, 6), "max_score": round(t.max_score, 6), "output": t.output,
                    "visibility": "after_published" if t.hidden else "visible"} for t in result.tests],
     }
 
 
-def feedback_text(result, include_hidden_details: bool = True) -> str:
+def feedback_text(result) -> str:
     lines = [f"# {result.assignment}: {result.student}", "", f"Score: {result.score:g} / {result.max_score:g}", ""]
     if result.notes:
         lines += ["Notes about your notebook:"] + [f"  - {n}" for n in result.notes] + [""]
@@ -56,8 +58,7 @@ def feedback_text(result, include_hidden_details: bool = True) -> str:
             total = sum(x.max_score for x in result.tests if x.part == part)
             lines += [f"## {part}: {got:g} / {total:g}"]
         mark = "PASS" if t.score == t.max_score else "FAIL"
-        detail = t.output if (include_hidden_details or not t.hidden) else "(hidden test)"
-        lines += [f"  [{mark}] {t.name} ({t.score:g}/{t.max_score:g})"] + [f"      {d}" for d in detail.splitlines()]
+        lines += [f"  [{mark}] {t.name} ({t.score:g}/{t.max_score:g})"] + [f"      {d}" for d in t.output.splitlines()]
     return "\n".join(lines) + "\n"
 
 

@@ -2,11 +2,14 @@
 
     python -I -m rnncourse.grading.runner REQUEST_FD RESPONSE_FD
 
-Startup: reads ``cells.json`` (a list of cell sources) from its working directory and executes each cell
-in one namespace. A cell that fails to compile or raises (including SystemExit) is recorded and the next
-cell runs. Then it reports {"op": "loaded", ...} and answers requests, one JSON line each:
+Startup: installs the seccomp filter (``fence.seccomp``: from now on no execve, ptrace or sockets),
+reads ``cells.json`` (cell sources, and cells to skip) from the scratch directory the grader owns, and
+executes each cell in one namespace, announcing each with {"op": "cell", "index": i}. A cell that fails
+to compile or raises (including SystemExit) is recorded and the next cell runs; a cell that ends the
+process (os._exit, a crash) is skipped by the grader in the next child (see grader.py: Run All policy).
+Then it reports {"op": "loaded", ...} and answers requests, one JSON line each:
 
-    request:  {"id": nonce, "driver": name, "inputs": "in_<nonce>.npz", "seed": int}
+    request:  {"id": nonce, "driver": name, "inputs": "<scratch>/in_<nonce>.npz", "seed": int}
     response: {"id": nonce, "ok": true, "outputs": "out_<nonce>.npz"}  or  {"id": nonce, "ok": false, "error": text}
 
 Arrays travel as .npz files written with np.savez and read with allow_pickle=False. Nothing here decides
@@ -24,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from . import drivers
+from . import drivers, fence
 
 MAX_MESSAGE = 2000
 
@@ -55,7 +58,9 @@ def main(argv=None) -> None:
     requests = os.fdopen(int(argv[0]), "r", encoding="utf-8")
     responses = os.fdopen(int(argv[1]), "w", encoding="utf-8")
     pid = os.getpid()
-    config = json.load(open("cells.json", encoding="utf-8"))
+    seccomp = fence.seccomp()
+    with open(os.path.join(os.environ["RNNCOURSE_SCRATCH"], "cells.json"), encoding="utf-8") as f:
+        config = json.load(f)
     warnings.simplefilter("ignore")
 
     def send(message: dict) -> None:
@@ -64,7 +69,12 @@ def main(argv=None) -> None:
 
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     cell_errors = []
+    skip = config.get("skip", {})
     for index, source in enumerate(config["cells"]):
+        if str(index) in skip:
+            cell_errors.append({"cell": index + 1, "error": skip[str(index)]})
+            continue
+        send({"op": "cell", "index": index})
         try:
             code = compile(source, f"<cell {index + 1}>", "exec")
             exec(code, namespace)
@@ -75,7 +85,7 @@ def main(argv=None) -> None:
                 os._exit(0)
     forbidden = config.get("forbidden", [])
     send({"op": "loaded", "cell_errors": cell_errors, "forbidden_loaded": _forbidden_loaded(forbidden),
-          "defined": sorted(k for k, v in namespace.items() if callable(v) and not k.startswith("_"))})
+          "seccomp": seccomp})
     sys.meta_path.insert(0, _BlockImports(forbidden))
 
     for line in requests:

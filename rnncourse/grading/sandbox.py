@@ -1,14 +1,25 @@
-"""Parent side: start the untrusted child with limits, exchange plain data with it, and kill it.
+"""Parent side: start the untrusted child fenced in, exchange plain data with it, and kill it.
 
-The child runs in its own session (process group), in a scratch directory, with a scrubbed environment,
-address-space, CPU-time and file-size limits, and a bound on the number of processes (a pids cgroup when
-the grader runs as root, RLIMIT_NPROC otherwise). Requests and replies travel on two private pipes; every
-reply is read with a deadline and a size cap, and arrays come back as .npz files opened without following
-links and loaded with allow_pickle=False, then copied into plain float64 arrays. Nothing the child
-produced is ever unpickled or executed.
+Scratch layout, per child: a root-owned directory (0711) holding ``cells.json`` and the inputs (read-only
+for the child), and inside it ``work/``, the child's only writable place (owned by the child's uid). The
+child cannot rename or replace ``work/``, because its parent is not its own.
+
+When the grader is root, each child runs under a uid/gid leased for its lifetime from SLOT_UID ..
+SLOT_UID + N_UIDS - 1 (an flock on a root-only lock file, so concurrent graders on one machine never
+share one; no passwd entry needed). So RLIMIT_NPROC is a real process limit, the child cannot signal or
+read the grader or another student's child, and after each run every process of that uid is killed. Everything else is in
+``fence.py`` (namespaces, Landlock, seccomp) and ``launcher.py``.
+
+Time limits are CPU seconds (of every process of the child), so a busy machine does not fail an honest
+notebook; a generous wall-clock limit (``wall_factor`` times the CPU limit) catches a child that sleeps.
+Replies are read with a size cap; any parser failure is a protocol error. Arrays come back in an .npz
+whose members must be stored uncompressed, with float64 headers checked for shape and total size before
+anything is read. Nothing the child produced is ever unpickled or executed.
 """
 from __future__ import annotations
 
+import fcntl
+import glob
 import json
 import os
 import secrets
@@ -18,25 +29,40 @@ import signal
 import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from .fence import reachable_by_others
+
 MAX_REPLY_BYTES = 1 << 20
-MAX_OUTPUT_BYTES = 256 << 20
+MAX_JSON_DEPTH = 32
 CGROUP_ROOT = "/sys/fs/cgroup/pids"
+SLOT_UID = 61000
+SCRATCH_PREFIX = "rnncourse-grade-"       # + <grader pid>-<random>
+N_UIDS = 64
+LOCK_DIR = os.path.join(tempfile.gettempdir(), "rnncourse-uid-locks")
+PACKAGE = Path(__file__).resolve().parents[1]                  # rnncourse/
+CHILD_MODULES = ("__init__.py", "grading/__init__.py", "grading/runner.py", "grading/drivers.py",
+                 "grading/launcher.py", "grading/fence.py", "grading/selfcheck.py")
 
 
 @dataclass
 class Limits:
-    load_seconds: float = 60.0      # running the whole notebook
-    call_seconds: float = 20.0      # one graded call
+    load_seconds: float = 60.0      # CPU seconds to run the whole notebook
+    call_seconds: float = 20.0      # CPU seconds for one graded call
+    wall_factor: float = 5.0        # wall-clock limit = wall_factor * CPU limit (a child that sleeps)
     cpu_seconds: int = 300          # whole child (RLIMIT_CPU)
     memory_mib: int = 4096          # address space (RLIMIT_AS)
     file_mib: int = 64              # largest file the child may write (RLIMIT_FSIZE)
     processes: int = 32             # processes the child may create
+    output_mib: int = 64            # total size of the arrays one reply may hold
+    scratch_mib: int = 64           # size of the child's writable directory (a tmpfs, when root)
 
 
 class ChildError(Exception):
@@ -47,8 +73,78 @@ class ChildError(Exception):
         self.kind = kind
 
 
+# ---- processes, uids and cgroups ------------------------------------------------------------------------
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _lock_dir() -> str:
+    os.makedirs(LOCK_DIR, mode=0o700, exist_ok=True)
+    info = os.lstat(LOCK_DIR)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
+        raise RuntimeError(f"{LOCK_DIR} must be a directory owned by root with mode 0700")
+    return LOCK_DIR
+
+
+def _try_lock(uid: int):
+    fd = os.open(os.path.join(_lock_dir(), str(uid)), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def lease_uid():
+    """(uid, lock fd) of a child uid no other grader holds; (None, None) when not root. Close the fd to
+    give the uid back (the kernel does it when the grader dies)."""
+    if not is_root():
+        return None, None
+    for uid in range(SLOT_UID, SLOT_UID + N_UIDS):
+        fd = _try_lock(uid)
+        if fd is not None:
+            return uid, fd
+    raise RuntimeError(f"all {N_UIDS} child uids from {SLOT_UID} are in use")
+
+
+def _uids(pid: str):
+    """The uids of a live process (none for a zombie: it has no memory left and cannot be killed)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("State:") and line.split()[1] in ("Z", "X"):
+                    return []
+                if line.startswith("Uid:"):
+                    return [int(x) for x in line.split()[1:]]
+    except OSError:
+        pass
+    return []
+
+
+def processes_of(uid: int) -> list:
+    """Every process whose real, effective, saved or filesystem uid is ``uid`` (read from /proc/PID/status:
+    /proc/PID's owner is root for a process that made itself non-dumpable)."""
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and uid in _uids(p)]
+
+
+def kill_uid(uid: int, rounds: int = 100) -> bool:
+    """SIGKILL every process of ``uid`` until none is left; True when none is left."""
+    for _ in range(rounds):
+        pids = processes_of(uid)
+        if not pids:
+            return True
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+    return not processes_of(uid)
+
+
 def _make_cgroup(limit: int):
-    if os.geteuid() != 0 or not os.access(CGROUP_ROOT, os.W_OK):
+    if not is_root() or not os.access(CGROUP_ROOT, os.W_OK):
         return None
     path = os.path.join(CGROUP_ROOT, f"rnncourse-{os.getpid()}-{secrets.token_hex(4)}")
     try:
@@ -60,78 +156,351 @@ def _make_cgroup(limit: int):
         return None
 
 
-class Child:
-    """One sandboxed run of a notebook's cells; call ``load()`` then ``call()`` any number of times."""
+def _cgroup_pids(cgroup) -> list:
+    if not cgroup:
+        return []
+    try:
+        with open(os.path.join(cgroup, "cgroup.procs")) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
 
-    def __init__(self, cells: list, forbidden: list, limits: Limits):
+
+def _remove_cgroup(cgroup: str) -> bool:
+    for _ in range(50):
+        for pid in _cgroup_pids(cgroup):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.rmdir(cgroup)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def clean_up_after_killed_graders() -> list:
+    """At start: remove the pids cgroups of graders that died without cleaning up (named
+    rnncourse-<grader pid>-<random>, grader pid no longer running), killing what is left in them, their
+    scratch directories (unmounting their tmpfs), and, as root, kill leftover processes of every child uid
+    that no running grader holds. Returns the cgroups removed."""
+    removed = []
+    for path in glob.glob(os.path.join(CGROUP_ROOT, "rnncourse-*")):
+        try:
+            owner = int(os.path.basename(path).split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if not _alive(owner) and _remove_cgroup(path):
+            removed.append(path)
+    for scratch in sorted({p for d in {tempfile.gettempdir(), "/tmp"} for p in glob.glob(os.path.join(d, SCRATCH_PREFIX + "*"))}):
+        try:
+            pid, sep, _ = os.path.basename(scratch)[len(SCRATCH_PREFIX):].partition("-")
+            if not sep:
+                continue                 # not ours (<grader pid>-<random>)
+            owner = int(pid)
+            if not _alive(owner) and os.lstat(scratch).st_uid == os.geteuid():
+                _remove_scratch(scratch)
+        except (ValueError, OSError):
+            continue
+    if is_root():
+        live = {u for p in os.listdir("/proc") if p.isdigit() for u in _uids(p) if SLOT_UID <= u < SLOT_UID + N_UIDS}
+        for uid in sorted(live):
+            fd = _try_lock(uid)
+            if fd is not None:
+                kill_uid(uid)
+                os.close(fd)
+    return removed
+
+
+def _mount_tmpfs(path: str, mib: int, uid: int) -> bool:
+    """Root: a size-limited tmpfs owned by ``uid`` on ``path`` (no disk filled by many files). False
+    where mounting is not allowed (e.g. a container without CAP_SYS_ADMIN)."""
+    from .fence import MS_NODEV, MS_NOSUID, _mount
+
+    try:
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={mib}m,nr_inodes=4096,mode=0700,uid={uid},gid={uid}")
+        return True
+    except OSError:
+        return False
+
+
+def _remove_scratch(scratch: str) -> None:
+    """Unmount the tmpfs on ``scratch``/work, if any, then delete the scratch directory (links not followed)."""
+    import ctypes
+
+    work = os.path.join(scratch, "work")
+    if os.path.ismount(work):
+        ctypes.CDLL(None, use_errno=True).umount2(work.encode(), 2)     # MNT_DETACH
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU of ``pids`` and of their children they have waited for."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / tick
+
+
+# ---- what the child may read ----------------------------------------------------------------------------
+def child_paths(scratch: str, work: str) -> dict:
+    """Landlock lists: the interpreter, the standard library (not its site-packages), shared libraries,
+    NumPy, the child-side modules; the scratch directory read-only, ``work`` writable."""
+    import numpy
+
+    stdlib = sysconfig.get_paths()["stdlib"]
+    site = str(Path(numpy.__file__).resolve().parents[1])
+    arch = f"{os.uname().machine}-linux-gnu"
+    read = [os.path.join(stdlib, e) for e in os.listdir(stdlib) if e not in ("site-packages", "dist-packages")]
+    read += [f"/usr/lib/{arch}", f"/lib/{arch}", "/lib64", "/usr/lib64", "/etc/ld.so.cache", "/dev/urandom",
+             "/dev/null", os.path.join(sys.prefix, "pyvenv.cfg"), str(Path(numpy.__file__).parent),
+             str(Path(numpy.__file__).parent) + ".libs", scratch]
+    for prefix in {sys.prefix, sys.base_prefix}:     # libpython, and a conda prefix's shared libraries (not python3.X/)
+        lib = os.path.join(prefix, "lib")
+        read += [os.path.join(lib, e) for e in (os.listdir(lib) if os.path.isdir(lib) else []) if not e.startswith("python")]
+    # site-packages as the interpreter names it, too: a venv may hold NumPy as a link into another one,
+    # or find it through a .pth file; the interpreter reads every .pth file at start-up
+    installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")} | {str(Path(numpy.__file__).parents[1])}
+    read += [p for d in sorted(installed | {site}) for p in glob.glob(os.path.join(d, "*.pth"))]
+    read += glob.glob(os.path.join(site, "__editable__*finder.py"))
+    read += [str(PACKAGE / m) for m in CHILD_MODULES]
+    list_only = [stdlib, site, *sorted(installed), str(PACKAGE), str(PACKAGE / "grading"),
+                 os.path.join(sys.prefix, "bin"), os.path.dirname(os.path.realpath(sys.executable))]
+    execute = [os.path.realpath(sys.executable), "/lib64", f"/lib/{arch}", f"/usr/lib/{arch}"]   # and ld.so
+    return {"read": read, "list_only": list_only, "execute": execute, "write": [work, "/dev/null"]}
+
+
+def _reachable() -> list:
+    """Trees the child must reach (for re-exposing them under a directory closed to other users)."""
+    import numpy
+
+    numpy_dir = Path(numpy.__file__)
+    return sorted({sys.base_prefix, sys.prefix, str(numpy_dir.resolve().parents[1]), str(numpy_dir.parents[1]), str(PACKAGE)})
+
+
+# ---- reading what the child sent --------------------------------------------------------------------------
+def _depth(value, limit: int) -> int:
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        item, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            break
+        if isinstance(item, dict):
+            stack += [(v, d + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, d + 1) for v in item]
+    return deepest
+
+
+def parse_reply(line: bytes) -> dict:
+    """One JSON line from the child; anything but a shallow JSON object is a protocol error."""
+    if line.count(b"[") + line.count(b"{") > 100_000:
+        raise ChildError("protocol", "the child sent a malformed reply (too many nested values)")
+    try:
+        reply = json.loads(line)
+    except Exception:  # ValueError, RecursionError, MemoryError...: all the child's fault
+        raise ChildError("protocol", "the child sent something that is not JSON (or too deeply nested)") from None
+    if not isinstance(reply, dict) or _depth(reply, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise ChildError("protocol", "the child sent a malformed reply")
+    return reply
+
+
+def read_npz(f, expected: dict, max_bytes: int) -> dict:
+    """Arrays from an .npz the child wrote, read with no trust: only members named after an expected
+    output, stored uncompressed, float64 of at most ``max_bytes`` in total (checked from the .npy headers
+    before anything is allocated). A wrong shape is returned as it is (the comparison says so)."""
+    try:
+        archive = zipfile.ZipFile(f)
+        infos = archive.infolist()
+    except Exception:
+        raise ChildError("protocol", "the child's outputs are not an .npz archive") from None
+    wanted = {f"{k}.npy": k for k in expected}
+    headers, total = {}, 0
+    for info in infos:
+        key = wanted.get(info.filename)
+        if key is None:
+            continue
+        if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
+            raise ChildError("protocol", f"output {key!r} is compressed (the grader reads only stored arrays)")
+        try:
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}[version]
+                shape, fortran, dtype = read_header(member, max_header_size=1000)
+                offset = member.tell()
+        except Exception:
+            raise ChildError("protocol", f"output {key!r} has no valid array header") from None
+        if dtype != np.dtype("<f8"):
+            raise ChildError("protocol", f"output {key!r} is not a float64 array")
+        size = int(np.prod(shape, dtype=np.int64)) * 8 if all(isinstance(n, int) and n >= 0 for n in shape) else -1
+        if size < 0 or info.file_size != offset + size:
+            raise ChildError("protocol", f"output {key!r}: its header does not match its size")
+        total += size
+        if total > max_bytes:
+            raise ChildError("protocol", f"the outputs are larger than {max_bytes >> 20} MiB")
+        headers[key] = (info, shape, fortran, offset)
+    arrays = {}
+    for key, (info, shape, fortran, offset) in headers.items():
+        with archive.open(info) as member:
+            member.read(offset)
+            data = member.read(info.file_size - offset)
+        arrays[key] = np.frombuffer(data, dtype="<f8").reshape(shape, order="F" if fortran else "C").astype(np.float64)
+    return arrays
+
+
+class Child:
+    """One fenced run of a notebook's cells; call ``load()`` then ``call()`` any number of times.
+
+    ``skip`` maps cell indices (0-based) to a message: those cells are not run (they ended an earlier
+    child; see the grader's Run All policy)."""
+
+    def __init__(self, cells: list, forbidden: list, limits: Limits, skip: dict | None = None):
         self.limits = limits
-        self.workdir = tempfile.mkdtemp(prefix="rnncourse-grade-")
-        with open(os.path.join(self.workdir, "cells.json"), "w", encoding="utf-8") as f:
-            json.dump({"cells": cells, "forbidden": list(forbidden)}, f)
+        self.uid, self._lease = lease_uid()
+        tmp = tempfile.gettempdir()
+        self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=tmp if reachable_by_others([tmp]) else "/tmp")
+        os.chmod(self.scratch, 0o711)
+        self.work = os.path.join(self.scratch, "work")
+        os.mkdir(self.work, 0o700)
+        staging = os.path.join(self.scratch, "stage")
+        os.mkdir(staging, 0o700)
+        self.work_tmpfs = False
+        if self.uid is not None:
+            kill_uid(self.uid)
+            os.chown(self.work, self.uid, self.uid)
+            self.work_tmpfs = _mount_tmpfs(self.work, limits.scratch_mib, self.uid)
+        cells_json = os.path.join(self.scratch, "cells.json")
+        with open(cells_json, "w", encoding="utf-8") as f:
+            json.dump({"cells": cells, "forbidden": list(forbidden), "skip": {str(k): v for k, v in (skip or {}).items()}}, f)
+        os.chmod(cells_json, 0o644)
         self.cgroup = _make_cgroup(limits.processes)
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        child_limits = {"memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds,
-                        "file_mib": limits.file_mib, "nproc": limits.processes, "cgroup": self.cgroup}
-        env = {"PATH": "/usr/bin:/bin", "HOME": self.workdir, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1"}
-        self._out = open(os.path.join(self.workdir, "stdout.txt"), "wb")
+        config = {"memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
+                  "nproc": limits.processes, "cgroup": self.cgroup, "uid": self.uid, "gid": self.uid,
+                  "reachable": _reachable(), "staging": staging, "paths": child_paths(self.scratch, self.work)}
+        env = {"PATH": "/usr/bin:/bin", "HOME": self.work, "TMPDIR": self.work, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+               "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "RNNCOURSE_SCRATCH": self.scratch}
+        self._out = open(os.path.join(self.scratch, "stdout.txt"), "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "rnncourse.grading.launcher", json.dumps(child_limits), "--",
+            [sys.executable, "-I", "-m", "rnncourse.grading.launcher", json.dumps(config), "--",
              sys.executable, "-I", "-m", "rnncourse.grading.runner", str(req_r), str(resp_w)],
-            cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT,
+            cwd=self.work, env=env, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT,
             pass_fds=(req_r, resp_w), start_new_session=True)
         os.close(req_r)
         os.close(resp_w)
         self._buffer = b""
+        self.current_cell = None        # the cell running when the child died during load
+        self.protections: dict = {}
 
     # ---- protocol ------------------------------------------------------------------------------
-    def _read_reply(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
+    def _pids(self) -> list:
+        return _cgroup_pids(self.cgroup) or [self.process.pid]
+
+    def _read_reply(self, cpu_limit: float) -> dict:
+        wall_limit = cpu_limit * self.limits.wall_factor
+        start, cpu_start = time.monotonic(), _cpu_seconds(self._pids())
         while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ChildError("timeout", f"no answer within {timeout:g} s")
-            ready, _, _ = select.select([self._resp_r], [], [], remaining)
+            if _cpu_seconds(self._pids()) - cpu_start > cpu_limit:
+                raise ChildError("timeout", f"no answer within {cpu_limit:g} s of CPU time")
+            if time.monotonic() - start > wall_limit:
+                raise ChildError("timeout", f"no answer within {wall_limit:g} s")
+            ready, _, _ = select.select([self._resp_r], [], [], 0.1)
             if not ready:
                 continue
             chunk = os.read(self._resp_r, 65536)
             if not chunk:
-                self.process.wait(timeout=5)
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
                 raise ChildError("died", self._death_message())
             self._buffer += chunk
             if len(self._buffer) > MAX_REPLY_BYTES:
                 raise ChildError("protocol", "the child sent an oversized reply")
         line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            reply = json.loads(line)
-        except ValueError:
-            raise ChildError("protocol", "the child sent something that is not JSON") from None
-        if not isinstance(reply, dict):
-            raise ChildError("protocol", "the child sent a malformed reply")
-        return reply
+        return parse_reply(line)
 
     def _death_message(self) -> str:
         code = self.process.returncode
         if code is not None and code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
             hint = {"SIGKILL": " (killed: memory or process limit?)", "SIGXCPU": " (CPU-time limit)",
-                    "SIGSEGV": " (segmentation fault)", "SIGXFSZ": " (file-size limit: too much output?)"}.get(name, "")
+                    "SIGSEGV": " (segmentation fault)", "SIGXFSZ": " (file-size limit: too much output?)",
+                    "SIGSYS": " (a forbidden system call)"}.get(name, "")
             return f"the notebook's process was killed by {name}{hint}"
         return f"the notebook's process exited with status {code} (sys.exit / os._exit?)"
 
+    def _check_protections(self, fence_line: dict) -> None:
+        """What held, from the launcher's line (written before student code ran) and /proc."""
+        status = {}
+        try:
+            with open(f"/proc/{self.process.pid}/status") as f:
+                status = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            pass
+        uid = int(status.get("Uid", "-1 ").split()[0]) if status else -1
+        self.protections = {
+            "own_uid": self.uid is not None and uid == self.uid,
+            "no_new_privs": status.get("NoNewPrivs", "0").strip() == "1",
+            "seccomp": status.get("Seccomp", "0").strip() == "2",
+            "landlock_abi": int(fence_line.get("landlock_abi", 0) or 0),
+            "mount_namespace": bool(fence_line.get("mount_namespace")),
+            "network_namespace": bool(fence_line.get("network_namespace")),
+            "private_dev_shm": bool(fence_line.get("private_dev_shm")),
+            "scratch_tmpfs": self.work_tmpfs,
+            "pids_cgroup": bool(self.cgroup),
+            "process_limit": bool(self.cgroup) or self.uid is not None,
+        }
+
     def load(self) -> dict:
         """Run the notebook; returns {"cell_errors": [...], "forbidden_loaded": [...], "defined": [...]}."""
-        reply = self._read_reply(self.limits.load_seconds)
-        if reply.get("op") != "loaded":
-            raise ChildError("protocol", "the child answered out of turn")
-        return {k: reply.get(k, []) for k in ("cell_errors", "forbidden_loaded", "defined")}
+        fence_line = self._read_reply(self.limits.load_seconds)
+        if fence_line.get("op") != "fence":
+            raise ChildError("protocol", "the sandbox did not start")
+        self._check_protections(fence_line)
+        while True:
+            reply = self._read_reply(self.limits.load_seconds)
+            if reply.get("op") == "cell" and isinstance(reply.get("index"), int):
+                self.current_cell = reply["index"]
+                continue
+            if reply.get("op") != "loaded":
+                raise ChildError("protocol", "the child answered out of turn")
+            self._check_protections(fence_line)      # seccomp is installed by the runner itself
+            errors = reply.get("cell_errors")
+            return {"cell_errors": [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else [],
+                    "forbidden_loaded": _strings(reply.get("forbidden_loaded"))}
 
-    def call(self, driver: str, inputs: dict, seed: int) -> dict:
-        """Run one driver in the child. Returns {"ok": True, "outputs": {k: float64 array}, ...} or {"ok": False, "error"}."""
+    def call(self, driver: str, inputs: dict, seed: int, expected: dict) -> dict:
+        """Run one driver in the child. Returns {"ok": True, "outputs": {k: float64 array}, ...} or
+        {"ok": False, "error": text}; ``expected`` (the reference outputs) names the arrays to read."""
         nonce = secrets.token_hex(8)
-        np.savez(os.path.join(self.workdir, f"in_{nonce}.npz"), **{k: np.asarray(v) for k, v in inputs.items()})
-        request = {"id": nonce, "driver": driver, "inputs": f"in_{nonce}.npz", "seed": seed}
+        inputs_path = os.path.join(self.scratch, f"in_{nonce}.npz")
+        fd = os.open(inputs_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **{k: np.asarray(v) for k, v in inputs.items()})
+        request = {"id": nonce, "driver": driver, "inputs": inputs_path, "seed": seed}
         try:
             os.write(self._req_w, (json.dumps(request) + "\n").encode())
         except OSError:
@@ -141,50 +510,38 @@ class Child:
             reply = self._read_reply(self.limits.call_seconds)
             if reply.get("id") == nonce:
                 break  # anything else (e.g. forged lines) is ignored
-        result = {"ok": bool(reply.get("ok") is True), "forbidden_loaded": _strings(reply.get("forbidden_loaded"))}
+        result = {"ok": reply.get("ok") is True, "forbidden_loaded": _strings(reply.get("forbidden_loaded"))}
         if result["ok"]:
-            result["outputs"] = self._load_outputs(f"out_{nonce}.npz")
+            max_bytes = max(self.limits.output_mib << 20, 4 * sum(np.asarray(v).nbytes for v in expected.values()))
+            result["outputs"] = self._load_outputs(f"out_{nonce}.npz", expected, max_bytes)
         else:
             result["error"] = str(reply.get("error", "unknown error"))[:2000]
         return result
 
-    def _load_outputs(self, name: str) -> dict:
-        path = os.path.join(self.workdir, name)
+    def _load_outputs(self, name: str, expected: dict, max_bytes: int) -> dict:
+        path = os.path.join(self.work, name)
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             raise ChildError("protocol", "the child's outputs are missing") from None
         with os.fdopen(fd, "rb") as f:
             info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTPUT_BYTES:
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes + (1 << 20):
                 raise ChildError("protocol", "the child's outputs are not a regular file of sane size")
-            try:
-                with np.load(f, allow_pickle=False) as data:
-                    arrays = {}
-                    for key in data.files:
-                        arr = data[key]
-                        if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf":
-                            raise ChildError("protocol", f"output {key!r} is not a numeric array")
-                        arrays[key] = np.array(arr, dtype=np.float64)   # a fresh, plain float64 array
-                    return arrays
-            except ChildError:
-                raise
-            except Exception as exc:
-                raise ChildError("protocol", f"the child's outputs could not be read ({type(exc).__name__})") from None
+            return read_npz(f, expected, max_bytes)
 
     # ---- teardown ------------------------------------------------------------------------------
     def kill(self) -> None:
-        """Kill the child's whole process group (and cgroup), then remove its scratch directory."""
-        for pid_source in (lambda: [self.process.pid], self._cgroup_pids):
-            for pid in pid_source():
+        """Kill the child's process group, cgroup and (as root) every process of its uid; remove its
+        scratch directory."""
+        for pid in [self.process.pid, *_cgroup_pids(self.cgroup)]:
+            for kill in (os.killpg, os.kill):
                 try:
-                    os.killpg(pid, signal.SIGKILL)
+                    kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        if self.uid is not None:
+            kill_uid(self.uid)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -196,38 +553,29 @@ class Child:
                 pass
         self._out.close()
         if self.cgroup:
-            for _ in range(50):
-                for pid in self._cgroup_pids():
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                try:
-                    os.rmdir(self.cgroup)
-                    break
-                except OSError:
-                    time.sleep(0.05)
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def _cgroup_pids(self):
-        if not self.cgroup:
-            return []
-        try:
-            with open(os.path.join(self.cgroup, "cgroup.procs")) as f:
-                return [int(x) for x in f.read().split()]
-        except OSError:
-            return []
-
-    def output_tail(self, n: int = 1500) -> str:
-        """The last ``n`` characters the notebook printed (for feedback; never interpreted)."""
-        try:
-            with open(os.path.join(self.workdir, "stdout.txt"), "rb") as f:
-                f.seek(0, os.SEEK_END)
-                f.seek(max(0, f.tell() - n))
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
+            _remove_cgroup(self.cgroup)
+        _remove_scratch(self.scratch)
+        if self._lease is not None:
+            os.close(self._lease)
+            self._lease = None
 
 
 def _strings(value) -> list:
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def unenforced(protections: dict) -> list:
+    """Readable lines: what this run could not enforce (empty when everything held)."""
+    lines = []
+    if not protections.get("own_uid"):
+        lines.append("the child ran as the grader's own user (run the grader as root to give each child its own "
+                     "uid): it can signal the grader and read what the grader's user can read outside Landlock")
+    if not protections.get("process_limit"):
+        lines.append("no real process limit (RLIMIT_NPROC counts every process of the grader's user)")
+    if not protections.get("landlock_abi"):
+        lines.append("no Landlock (kernel < 5.13 or disabled): the child can read every file its user can read")
+    if not protections.get("seccomp"):
+        lines.append("no seccomp filter: the child can start programs, open sockets and ptrace")
+    if not protections.get("network_namespace"):
+        lines.append("no private network namespace (sockets are still refused by seccomp when it holds)")
+    return lines

@@ -25,7 +25,7 @@ def check(assignment: str, part: str, namespace: dict) -> None:
     """
     from . import assignments, drivers
     from .compare import compare
-    from .spec import test_seed
+    from .spec import test_id, test_seed
 
     spec = assignments.get(assignment)
     matching = [p for p in spec.parts if p.name == part]
@@ -33,7 +33,7 @@ def check(assignment: str, part: str, namespace: dict) -> None:
         raise ValueError(f"{assignment} has no part {part!r}; parts: {[p.name for p in spec.parts]}")
     failures = []
     for test in (t for t in matching[0].tests if not t.hidden):
-        seed = test_seed("public", spec.name, f"{part}: {test.name}")
+        seed = test_seed("public", spec.name, test_id(part, test.name))
         inputs = test.make_inputs(seed)
         try:
             outputs = drivers.run(test.driver, namespace, inputs)

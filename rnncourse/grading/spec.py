@@ -8,8 +8,8 @@ A part's points are split evenly across its tests; a test scores all or nothing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,6 @@ class Part:
     points: float
     functions: tuple                              # student functions this part grades
     tests: tuple
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,6 @@ class Assignment:
     title: str
     parts: tuple
     forbidden_modules: tuple = ("rnncourse.scratch", "rnncourse.torch", "torch")
-    extra: dict = field(default_factory=dict)
 
     @property
     def max_score(self) -> float:
@@ -49,6 +47,11 @@ class Assignment:
         for p in self.parts:
             seen += [f for f in p.functions if f not in seen]
         return tuple(seen)
+
+
+def test_id(part: str, test: str) -> str:
+    """The one name of a test, everywhere: feedback, results.json, and the seed (``test_seed``)."""
+    return f"{part}: {test}"
 
 
 def test_seed(secret: str, assignment: str, test: str) -> int:

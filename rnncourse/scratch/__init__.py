@@ -11,24 +11,35 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     gru            GRUCell, GRU              gru_cell_forward/backward, gru_forward/backward
     lstm_variants  LSTMVariantCell, LSTMVariant (Greff et al. 2017: peepholes, NIG, NFG, ..., FGR)
     jordan         JordanCell, Jordan        (output feedback, Jordan 1986)
+    narx           NARXCell, NARX            (delay lines of outputs and inputs; lagged_regressors)
+    tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
+    leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
+    residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
-clip_grad_norm), gradcheck (central differences, rel_error).
+clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
+dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
 from .cell import Cell
+from .dropout import variational_masks
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
 from .engine import truncation_windows
-from .functional import log_softmax, relu, sigmoid, softmax, tanh
+from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
 from .gru import GRU, GRUCell, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
+from .init import SCHEMES, initialise, recurrent_weight
 from .jordan import Jordan, JordanCell
+from .leaky import Leaky, LeakyCell
 from .linear import Linear, linear_backward, linear_forward
 from .losses import mse_loss, softmax_cross_entropy
 from .lstm import LSTM, LSTMCell, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
 from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
-from .optim import SGD, Adam, clip_grad_norm
+from .narx import NARX, NARXCell, lagged_regressors, regressor
+from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
+from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 from .word2vec import (
     Word2Vec,
     cbow_loss,
@@ -51,10 +62,14 @@ __all__ = [
     "GRU", "GRUCell", "gru_cell_forward", "gru_cell_backward", "gru_forward", "gru_backward",
     "LSTMVariant", "LSTMVariantCell", "VARIANTS", "variant_spec",
     "Jordan", "JordanCell",
+    "NARX", "NARXCell", "lagged_regressors", "regressor",
+    "TDNN", "tdnn_forward", "tdnn_backward", "receptive_field",
+    "Leaky", "LeakyCell", "Residual", "ResidualCell", "variational_masks",
+    "SCHEMES", "recurrent_weight", "initialise",
     "Linear", "linear_forward", "linear_backward",
-    "sigmoid", "tanh", "relu", "softmax", "log_softmax",
+    "sigmoid", "softmax", "log_softmax",
     "mse_loss", "softmax_cross_entropy",
-    "SGD", "Adam", "clip_grad_norm",
+    "SGD", "Adam", "clip_grad_norm", "clip_grad_value",
     "numerical_gradient", "numerical_gradient_array", "rel_error",
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
     "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",

@@ -23,14 +23,6 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     return np.reciprocal(e, out=e)
 
 
-def tanh(a: np.ndarray) -> np.ndarray:
-    """Hyperbolic tangent (NumPy's is already stable)."""
-    return np.tanh(a)
-
-
-def relu(a: np.ndarray) -> np.ndarray:
-    """max(a, 0)."""
-    return np.maximum(a, 0)
 
 
 def log_softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -23,6 +23,18 @@ def clip_grad_norm(grads: dict, max_norm: float) -> float:
     return total
 
 
+def clip_grad_value(grads: dict, clip_value: float) -> None:
+    r"""Clip every gradient entry to [-c, c], in place, as ``torch.nn.utils.clip_grad_value_``.
+
+    Element-wise clipping (Mikolov's practice) changes the gradient's DIRECTION whenever some entries are
+    clipped and others are not; norm clipping (:func:`clip_grad_norm`) keeps it and shortens the step.
+    """
+    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value > 0:
+        raise ValueError(f"clip_value must be a positive number; got {clip_value!r}")
+    for g in grads.values():
+        np.clip(g, -clip_value, clip_value, out=g)
+
+
 class SGD:
     r"""Stochastic gradient descent with optional (heavy-ball) momentum, as ``torch.optim.SGD``.
 

@@ -5,13 +5,19 @@ loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same 
 torch.nn where torch.nn has the model.
 """
 from .gru import GRU, GRUCell
+from .init import initialise_
 from .jordan import Jordan, JordanCell
+from .leaky import Leaky, LeakyCell
 from .lstm import LSTM, LSTMCell
 from .lstm_variants import LSTMVariant, LSTMVariantCell
 from .module import Recurrent, TorchCell, run, uniform_init_
+from .narx import NARX, NARXCell
+from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell
+from .tdnn import TDNN
 from .word2vec import Word2Vec, cbow_loss, sgns_loss, window_loss, window_loss_rows
 
 __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
-           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell",
+           "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN",
+           "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_",
            "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows"]

@@ -1,0 +1,94 @@
+"""Parent side: grade many notebooks in parallel so that no notebook can take the run down.
+
+Each notebook is graded in its own forked worker process (at most ``n_workers`` at a time), which
+sends each test result to the parent as soon as it is graded. When a worker dies (killed, out of
+memory, a grader bug that crashes the interpreter), the parent keeps the results it received, charges
+the test that was running to that notebook ("not graded: the grader's worker died"), and starts a new
+worker for the remaining tests. Every student always gets a Result, so the gradebook is always written.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from multiprocessing.connection import wait
+
+from .grader import Result, TestResult, _result, grade_notebook, plan
+from .spec import test_id
+
+MAX_RESTARTS = 3
+
+
+def _work(conn, job, done):
+    """Worker body: grade, streaming results; never returns an exception to the parent."""
+    try:
+        result = grade_notebook(job["path"], job["assignment"], job["student"], secret=job["secret"],
+                                limits=job["limits"], done=done,
+                                on_test=lambda t: conn.send(("test", t)))
+        conn.send(("done", result))
+    except BaseException:  # noqa: BLE001 - report, then die
+        conn.send(("error", traceback.format_exc(limit=5)))
+    finally:
+        conn.close()
+
+
+class _Job:
+    def __init__(self, spec: dict):
+        self.spec, self.done, self.notes, self.result, self.restarts = spec, {}, [], None, 0
+
+    def fail_next(self, reason: str) -> None:
+        """Charge the first test not yet graded: it was running when the worker died."""
+        for part, test, points in plan(self.spec["assignment"]):
+            name = test_id(part.name, test.name)
+            if name not in self.done:
+                self.done[name] = _result(part, test, points, 0.0, reason)
+                return
+
+    def give_up(self, reason: str) -> Result:
+        result = Result(self.spec["student"], self.spec["assignment"].name, notes=self.notes)
+        for part, test, points in plan(self.spec["assignment"]):
+            result.tests.append(self.done.get(test_id(part.name, test.name)) or _result(part, test, points, 0.0, reason))
+        return result
+
+
+def grade_all(jobs: list, n_workers: int) -> list:
+    """Grade every job ({path, assignment, student, secret, limits}); results in the order of ``jobs``."""
+    ctx = multiprocessing.get_context("fork")
+    pending, running, free_slots = [_Job(j) for j in jobs], {}, list(range(max(1, n_workers)))
+    queue = list(pending)
+    while queue or running:
+        while queue and free_slots:
+            job, slot = queue.pop(0), free_slots.pop(0)
+            parent_conn, child_conn = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_work, args=(child_conn, job.spec, dict(job.done)), daemon=True)
+            proc.start()
+            child_conn.close()
+            running[parent_conn] = (job, proc, slot)
+        for conn in wait(list(running)):
+            job, proc, slot = running[conn]
+            try:
+                kind, payload = conn.recv()
+            except (EOFError, OSError):
+                kind, payload = "died", None
+            if kind == "test" and isinstance(payload, TestResult):
+                job.done[payload.name] = payload
+                continue
+            del running[conn]
+            conn.close()
+            proc.join(timeout=10)
+            free_slots.append(slot)
+            if kind == "done":
+                job.result = payload
+                continue
+            job.restarts += 1
+            why = (f"the grader's worker died (exit code {proc.exitcode})" if kind == "died"
+                   else "the grader's worker failed (internal error)")
+            job.notes.append(f"INTERNAL: {why} while grading this notebook; the test it was running is not graded"
+                             + (f"\n{payload}" if kind == "error" else ""))
+            job.fail_next(f"Not graded: {why} during this test.")
+            if job.restarts > MAX_RESTARTS:
+                job.result = job.give_up(f"Not graded: {why} {job.restarts} times.")
+            else:
+                queue.append(job)
+    for job in pending:
+        job.result.notes = job.notes + [n for n in job.result.notes if n not in job.notes]
+    return [job.result for job in pending]

@@ -1,0 +1,115 @@
+"""The assignment specs against the notebooks students read, and the grader's shared pieces."""
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnncourse.grading import assignments
+from rnncourse.grading import spec as specs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _markdown(name: str) -> str:
+    nb = json.loads((ROOT / "solutions" / f"{name}.ipynb").read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("name", sorted(assignments.ASSIGNMENTS))
+def test_points_declared_in_the_spec_are_the_points_the_notebook_states(name):
+    """Points are declared once (spec.Part.points); the notebook's table and part headings must agree."""
+    spec, text = assignments.get(name), _markdown(name)
+    table = re.findall(r"^\| (\d+) \| (.+?) \| (\d+) \|$", text, flags=re.M)
+    headings = [int(p) for p in re.findall(r"^## Part \d+:.*\((\d+) points\)$", text, flags=re.M)]
+    assert [int(p) for _, _, p in table] == [p.points for p in spec.parts]
+    assert headings == [p.points for p in spec.parts]
+    assert [re.findall(r"`(\w+)`", fns)[-1] for _, fns, _ in table] == [p.name for p in spec.parts]
+    assert spec.max_score == 100
+
+
+def test_one_test_id_names_results_and_seeds():
+    from rnncourse.grading.grader import plan
+
+    spec = assignments.get("rnn-bptt")
+    ids = [specs.test_id(p.name, t.name) for p, t, _ in plan(spec)]
+    assert len(set(ids)) == len(ids) and ids[0] == "rnn_cell_forward: public (B=3, I=4, H=5)"
+    assert specs.test_seed("s", spec.name, ids[0]) != specs.test_seed("s", spec.name, ids[1])
+
+
+def test_rel_error_is_the_course_one():
+    from rnncourse.grading import compare
+    from rnncourse.scratch import gradcheck
+
+    assert compare.rel_error is gradcheck.rel_error
+    a, b = np.array([1.0, -4.0]), np.array([1.0, -3.0])
+    assert compare.rel_error(a, b) == pytest.approx(1 / 4)       # max|a-b| / max(max|a|, max|b|), by hand
+
+
+def test_child_side_modules_load_no_reference_code():
+    code = ("import sys, rnncourse.grading.runner, rnncourse.grading.drivers, rnncourse.grading.launcher, "
+            "rnncourse.grading.fence, rnncourse.grading.selfcheck\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('rnncourse.scratch', 'rnncourse.torch', 'torch'))))")
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd="/", check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_stale_cgroups_of_a_killed_grader_are_removed_at_the_next_start(tmp_path):
+    """A grader killed with SIGKILL leaves its pids cgroup and scratch; the next `rnncourse grade` removes them."""
+    root = Path("/sys/fs/cgroup/pids")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()                                   # a pid that no longer runs
+    stale = root / f"rnncourse-{dead.pid}-deadbeef"
+    stale.mkdir()
+    scratch = Path(tempfile.gettempdir()) / f"rnncourse-grade-{dead.pid}-deadbeef"      # its scratch directory
+    (scratch / "work").mkdir(parents=True)
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "a.ipynb").write_bytes((ROOT / "exercises" / "rnn-bptt.ipynb").read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "rnncourse.cli", "grade", str(tmp_path / "subs"), "--assignment",
+                           "rnn-bptt", "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert not stale.exists()
+    assert not scratch.exists()
+
+
+def test_seccomp_program_denies_exactly_the_listed_calls():
+    """Run the BPF program by hand (a tiny interpreter of the four instructions it uses)."""
+    from rnncourse.grading import fence
+
+    def run(prog, arch, nr):
+        pc, acc = 0, 0
+        while True:
+            code, jt, jf, k = prog[pc]
+            if code == fence.BPF_LD_W_ABS:
+                acc = {0: nr, 4: arch}[k]
+            elif code == fence.BPF_RET_K:
+                return k
+            elif code in (fence.BPF_JEQ_K, fence.BPF_JGE_K):
+                hit = acc == k if code == fence.BPF_JEQ_K else acc >= k
+                pc += jt if hit else jf
+            pc += 1
+
+    prog, arch = fence.seccomp_program("x86_64"), fence.AUDIT_ARCH["x86_64"]
+    denied = set(fence.DENIED_SYSCALLS["x86_64"].values())
+    for nr in range(0, 460):
+        want = fence.RET_ERRNO | fence.EPERM if nr in denied else fence.RET_ALLOW
+        assert run(prog, arch, nr) == want, nr
+    assert run(prog, arch, 0x40000000 + 59) == fence.RET_ERRNO | fence.EPERM      # x32 execve
+    assert run(prog, 0x40000003, 59) == fence.RET_KILL_PROCESS                    # another architecture
+
+
+def test_children_alive_at_once_never_share_a_uid():
+    from rnncourse.grading.sandbox import Child, Limits
+
+    children = [Child(["x = 1"], [], Limits()) for _ in range(3)]
+    try:
+        assert all(c.load()["cell_errors"] == [] for c in children)
+        assert all(c.protections["own_uid"] for c in children)
+        assert len({c.uid for c in children}) == 3
+    finally:
+        for c in children:
+            c.kill()
