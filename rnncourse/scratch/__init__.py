@@ -22,6 +22,7 @@ dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differenc
 """
 from .cell import Cell
 from .dropout import variational_masks
+from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
 from .engine import truncation_windows
 from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
@@ -39,6 +40,20 @@ from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
 from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
+from .word2vec import (
+    Word2Vec,
+    cbow_loss,
+    draw_negatives,
+    keep_probability,
+    noise_distribution,
+    noise_table,
+    reduced_windows,
+    scatter_add_rows,
+    sgns_loss,
+    window_contexts,
+    window_pairs,
+    window_step,
+)
 
 __all__ = [
     "Cell", "Recurrent", "truncation_windows",
@@ -56,4 +71,7 @@ __all__ = [
     "mse_loss", "softmax_cross_entropy",
     "SGD", "Adam", "clip_grad_norm", "clip_grad_value",
     "numerical_gradient", "numerical_gradient_array", "rel_error",
+    "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
+    "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
+    "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
 ]

@@ -1,0 +1,89 @@
+"""Skip-gram with negative sampling on gensim's wiki sample: ours (NumPy, torch) vs gensim, in one process.
+
+Same corpus (about 453k tokens, articles cut at 10,000 tokens, the longest sentence gensim reads whole) and
+the same settings for all: vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, alpha 0.025 ->
+0.0001, 5 epochs. gensim runs with workers=2. Each timing covers building the vocabulary and training.
+Quality: Spearman rho on the WordSim353 pairs the vocabulary covers. The implementations alternate
+within each repetition, so load from other processes hits all alike; we print each run and the ratios of
+the median times to gensim's (lower is better).
+
+    python benchmarks/bench_word2vec.py [--reps 1] [--epochs 5] [--batch-size 256] [--only numpy,gensim]
+                                        [--torch-threads 1]
+
+"numpy" is one thread (whatever BLAS threads NumPy's small matrix products use), "numpy-2threads" two
+Hogwild threads like gensim's 2 workers, "torch" one thread of batches with --torch-threads intra-op
+threads.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+from gensim.models import Word2Vec as GensimWord2Vec
+
+from rnncourse.data import WordVocab, wiki_sample, word_pairs
+from rnncourse.scratch import similarity_rho
+from rnncourse.scratch.word2vec import Word2Vec as NumpyWord2Vec
+from rnncourse.torch.word2vec import Word2Vec as TorchWord2Vec
+
+SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
+MIN_COUNT = 5
+
+
+def run_gensim(sentences, epochs, seed):
+    start = time.perf_counter()
+    m = GensimWord2Vec(sentences, sg=1, min_count=MIN_COUNT, epochs=epochs, workers=2, seed=seed, **SETTINGS)
+    return time.perf_counter() - start, m.wv.index_to_key, m.wv.vectors
+
+
+def run_ours(cls, sentences, epochs, seed, batch_size, workers=1):
+    start = time.perf_counter()
+    vocab = WordVocab(sentences, MIN_COUNT)
+    m = cls(vocab, sg=True, seed=seed, batch_size=batch_size, workers=workers, **SETTINGS).train(sentences, epochs)
+    return time.perf_counter() - start, vocab.words, m.vectors
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=1)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--only", default="gensim,numpy,numpy-2threads,torch")
+    ap.add_argument("--torch-threads", type=int, default=1,
+                    help="torch intra-op threads (default 1: on a busy 2-core machine 2 threads wait on each other)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.torch_threads)
+    sentences = wiki_sample()              # parsed once (about 2 s), outside every timing
+    pairs = word_pairs("wordsim353")
+    runners = {"gensim": lambda seed: run_gensim(sentences, args.epochs, seed),
+               "numpy": lambda seed: run_ours(NumpyWord2Vec, sentences, args.epochs, seed, args.batch_size),
+               "numpy-2threads": lambda seed: run_ours(NumpyWord2Vec, sentences, args.epochs, seed, args.batch_size, 2),
+               "torch": lambda seed: run_ours(TorchWord2Vec, sentences, args.epochs, seed, args.batch_size)}
+    names = [n for n in args.only.split(",") if n]
+    unknown = set(names) - set(runners)
+    if unknown:
+        ap.error(f"--only takes names from {sorted(runners)}; got {sorted(unknown)}")
+    print(f"wiki sample: {sum(map(len, sentences))} tokens in {len(sentences)} sentences; "
+          f"skip-gram NS, {args.epochs} epochs, batch of {args.batch_size} windows for ours; "
+          f"torch threads {torch.get_num_threads()}")
+    times = {n: [] for n in names}
+    rhos = {n: [] for n in names}
+    for rep in range(args.reps):
+        for name in names:
+            seconds, words, vectors = runners[name](rep + 1)
+            rho, used = similarity_rho(words, vectors, pairs)
+            times[name].append(seconds)
+            rhos[name].append(rho)
+            print(f"rep {rep}: {name:6s} {seconds:6.1f} s   WordSim353 rho {rho:.3f} ({used} pairs)", flush=True)
+    print("\n| implementation | median time | time / gensim | WordSim353 rho (median) |")
+    print("| --- | --- | --- | --- |")
+    base = statistics.median(times["gensim"]) if "gensim" in times else float("nan")
+    for name in names:
+        t = statistics.median(times[name])
+        print(f"| {name} | {t:.1f} s | {t / base:.2f}x | {statistics.median(rhos[name]):.3f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Real text and word-similarity sets that gensim's wheel ships in ``gensim/test/test_data`` (read offline).
+
+Nothing is downloaded: gensim (the ``book``/``test`` extras of rnncourse) carries these files inside its
+package. Each loader returns plain Python lists of lower-cased tokens, ready for
+:class:`rnncourse.data.WordVocab`.
+
+=====================  ==========================================================================
+``wiki_sample()``      a shortened English Wikipedia dump: 106 articles, about 453k tokens
+``lee_background()``   the Lee news corpus: 300 short documents, about 60k tokens
+``word_pairs(name)``   ``"wordsim353"`` (Finkelstein et al. 2002) or ``"simlex999"`` (Hill et al. 2015):
+                       (word1, word2, human score) triples
+``analogy_questions``  Mikolov et al.'s (2013) 19,544 questions "a is to b as c is to d", by section
+=====================  ==========================================================================
+"""
+from __future__ import annotations
+
+import bz2
+import functools
+import os
+
+WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+LEE_FILE = "lee_background.cor"
+PAIR_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
+ANALOGY_FILE = "questions-words.txt"
+
+# gensim's Word2Vec reads at most this many tokens of a sentence (it drops the rest silently).
+GENSIM_MAX_SENTENCE = 10_000
+
+
+def _gensim():
+    try:
+        import gensim
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ModuleNotFoundError(
+            "this dataset is read from the test data inside the gensim wheel; install it with "
+            "`pip install 'rnncourse[book]'` (or `pip install gensim`)") from err
+    return gensim
+
+
+def test_data_dir() -> str:
+    """The folder ``gensim/test/test_data`` of the installed gensim; ValueError if it is missing."""
+    path = os.path.join(os.path.dirname(_gensim().__file__), "test", "test_data")
+    if not os.path.isdir(path):
+        raise ValueError(f"expected gensim's shipped test data in {path}; the folder does not exist "
+                         "(was gensim installed without its test data?)")
+    return path
+
+
+def _path(name: str) -> str:
+    path = os.path.join(test_data_dir(), name)
+    if not os.path.isfile(path):
+        raise ValueError(f"expected the file {name!r} in gensim's test data ({test_data_dir()}); it is missing")
+    return path
+
+
+def _check_max_len(max_sentence_length):
+    if max_sentence_length is not None and (not isinstance(max_sentence_length, int)
+                                            or isinstance(max_sentence_length, bool)
+                                            or max_sentence_length < 1):
+        raise ValueError(f"max_sentence_length must be a positive integer or None; got {max_sentence_length!r}")
+
+
+def _split(sentences, max_len):
+    if max_len is None:
+        return [list(s) for s in sentences]
+    return [list(s[i:i + max_len]) for s in sentences for i in range(0, len(s), max_len)]
+
+
+@functools.lru_cache(maxsize=1)
+def _wiki_articles() -> tuple:
+    from gensim.corpora import wikicorpus as wc
+
+    articles = []
+    with bz2.BZ2File(_path(WIKI_FILE)) as fh:
+        for _title, text, _pageid in wc.extract_pages(fh):
+            if text.lower().lstrip().startswith("#redirect"):
+                continue
+            tokens = wc.tokenize(wc.filter_wiki(text))   # lower-cased, 2..15 characters, no digits
+            if tokens:
+                articles.append(tuple(tokens))
+    return tuple(articles)
+
+
+def wiki_sample(max_sentence_length: int | None = GENSIM_MAX_SENTENCE) -> list[list[str]]:
+    """The shortened English Wikipedia dump, one token list per article (redirects dropped).
+
+    Wiki markup is stripped and text tokenised as gensim's ``WikiCorpus`` does (lower case, tokens of
+    2 to 15 letters). Articles longer than ``max_sentence_length`` tokens are cut into consecutive pieces
+    of at most that length (the default, 10,000, is the longest sentence gensim's Word2Vec reads whole);
+    ``None`` keeps whole articles. Parsed once per process (about 2 s), then cached.
+    """
+    _check_max_len(max_sentence_length)
+    return _split(_wiki_articles(), max_sentence_length)
+
+
+def lee_background() -> list[list[str]]:
+    """The Lee background corpus: one token list per line (``gensim.utils.simple_preprocess``)."""
+    from gensim.utils import simple_preprocess
+
+    with open(_path(LEE_FILE), encoding="utf-8") as fh:
+        return [simple_preprocess(line) for line in fh if line.strip()]
+
+
+def word_pairs(name: str) -> list[tuple[str, str, float]]:
+    """Human similarity judgements: ``[(word1, word2, score), ...]``, words lower-cased.
+
+    name: ``"wordsim353"`` (353 pairs rated 0-10 for relatedness) or ``"simlex999"`` (999 pairs rated
+    0-10 for similarity proper).
+    """
+    if name not in PAIR_FILES:
+        raise ValueError(f"word_pairs expects one of {sorted(PAIR_FILES)}; got {name!r}")
+    out = []
+    with open(_path(PAIR_FILES[name]), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            a, b, score = line.rstrip("\n").split("\t")[:3]
+            out.append((a.lower(), b.lower(), float(score)))
+    return out
+
+
+def analogy_questions() -> dict[str, list[tuple[str, str, str, str]]]:
+    """Mikolov et al.'s analogy questions ``a : b :: c : d``, lower-cased, keyed by section name."""
+    sections: dict[str, list] = {}
+    current = None
+    with open(_path(ANALOGY_FILE), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith(":"):
+                current = line[1:].strip()
+                sections[current] = []
+            elif line.strip():
+                if current is None:
+                    raise ValueError(f"{ANALOGY_FILE}: a question comes before any ': section' line")
+                words = tuple(line.lower().split())
+                if len(words) != 4:
+                    raise ValueError(f"{ANALOGY_FILE}: expected 4 words per question; got {line.strip()!r}")
+                sections[current].append(words)
+    return sections

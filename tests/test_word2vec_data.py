@@ -1,0 +1,75 @@
+"""Loaders of gensim's shipped test data and the word vocabulary, checked against gensim's own readers."""
+import numpy as np
+import pytest
+from gensim.corpora.wikicorpus import WikiCorpus
+from gensim.models import Word2Vec
+
+from rnncourse.data import WordVocab, analogy_questions, gensim_data, lee_background, wiki_sample, word_pairs
+
+
+def test_wiki_sample_has_the_tokens_of_gensims_wikicorpus():
+    ref = list(WikiCorpus(gensim_data._path(gensim_data.WIKI_FILE), dictionary={}, processes=1).get_texts())
+    ours = wiki_sample(max_sentence_length=None)
+    assert [list(a) for a in ref] == ours
+    assert 440_000 < sum(map(len, ours)) < 460_000 and len(ours) == 106
+
+
+def test_wiki_sample_pieces_are_the_articles_cut_at_max_length():
+    whole, pieces = wiki_sample(None), wiki_sample(1000)
+    assert max(map(len, pieces)) == 1000
+    assert sum(pieces, []) == sum(whole, [])
+    assert len(pieces) == sum(-(-len(a) // 1000) for a in whole)
+    assert wiki_sample() == wiki_sample(gensim_data.GENSIM_MAX_SENTENCE)
+
+
+def test_lee_background_is_300_documents_of_lowercase_tokens():
+    docs = lee_background()
+    assert len(docs) == 300
+    assert docs[0][:4] == ["hundreds", "of", "people", "have"]
+    assert all(t == t.lower() for d in docs for t in d)
+
+
+def test_word_pair_files():
+    ws, sl = word_pairs("wordsim353"), word_pairs("simlex999")
+    assert len(ws) == 353 and len(sl) == 999
+    assert ("tiger", "cat", 7.35) in ws and ("smart", "intelligent", 9.2) in sl
+    assert all(0 <= s <= 10 for _, _, s in ws + sl)
+
+
+def test_analogy_questions_sections():
+    q = analogy_questions()
+    assert len(q) == 14 and sum(map(len, q.values())) == 19_544
+    assert q["capital-common-countries"][0] == ("athens", "greece", "baghdad", "iraq")
+
+
+def test_vocab_matches_gensims_vocabulary_and_counts():
+    sents = lee_background()
+    ours = WordVocab(sents, min_count=5)
+    ref = Word2Vec(min_count=5)
+    ref.build_vocab(sents)
+    ref_counts = {w: ref.wv.get_vecattr(w, "count") for w in ref.wv.index_to_key}
+    assert dict(zip(ours.words, ours.counts.tolist())) == ref_counts      # same words, same counts
+    assert np.all(np.diff(ours.counts) <= 0)                                # most frequent first
+    # gensim orders ties with an unstable argsort; ours keeps first appearance
+    assert ours.words[:5] == list(ref.wv.index_to_key)[:5]
+
+
+def test_vocab_encode_drops_rare_words_and_numbers_sentences():
+    v = WordVocab([["a", "b", "a", "z"], ["b", "a"]], min_count=2)
+    ids, sent = v.encode([["a", "z", "b"], ["q"], ["b"]])
+    assert v.words == ["a", "b"] and ids.tolist() == [0, 1, 1] and sent.tolist() == [0, 0, 2]
+    assert "a" in v and "z" not in v and len(v) == 2
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: word_pairs("men"), r"one of \['simlex999', 'wordsim353'\]; got 'men'"),
+    (lambda: wiki_sample(0), "max_sentence_length must be a positive integer or None; got 0"),
+    (lambda: WordVocab([["a"]], min_count=0), "min_count must be a positive integer; got 0"),
+    (lambda: WordVocab(["a b c"]), "list of token lists; got a list of strings"),
+    (lambda: WordVocab([["a"]], min_count=2), "no word occurs at least min_count=2"),
+    (lambda: WordVocab([["a"]], 1).encode(["a"]), "sentence 0 is a string"),
+    (lambda: gensim_data._path("no-such-file.txt"), "expected the file 'no-such-file.txt'"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
