@@ -4,6 +4,12 @@ One batch of T=100, B=32, I=64, H=128 in float32 (the sizes the foundation issue
 implementations alternate within each repetition, so load from other processes hits both alike; we
 report the median of the repetitions and the ratio scratch / torch.nn (lower is better; 1.0 = parity).
 
+Each timed call is preceded by a pause (``--settle``, default 0.3 s). Both libraries keep their worker
+threads spinning for a while after a call (OpenBLAS about 2^28 cycles, OpenMP a spin count), and a call
+of the other library made right away competes with those spinning threads for the 2 cores: measured
+here without the pause, torch.nn's LSTM took 28 ms instead of the 13 ms it takes alone, which made the
+scratch/torch ratios look about twice as good as they are.
+
     python benchmarks/bench_rnn.py [--reps 20] [--threads N]
 """
 from __future__ import annotations
@@ -20,7 +26,7 @@ from rnncourse import scratch
 T, B, I, H = 100, 32, 64, 128
 
 
-def time_pair(kind: str, reps: int):
+def time_pair(kind: str, reps: int, settle: float):
     torch.manual_seed(0)
     ref = getattr(torch.nn, kind)(I, H)
     ours = getattr(scratch, kind)(I, H, dtype=np.float32)
@@ -45,6 +51,7 @@ def time_pair(kind: str, reps: int):
     times = {"scratch": [], "torch.nn": []}
     for _ in range(reps):
         for name, f in (("scratch", run_scratch), ("torch.nn", run_torch)):
+            time.sleep(settle)                 # let the other library's worker threads stop spinning
             t0 = time.perf_counter()
             f()
             times[name].append(time.perf_counter() - t0)
@@ -55,13 +62,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
+    parser.add_argument("--settle", type=float, default=0.3, help="pause before each timed call, seconds")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     print(f"forward+backward, T={T} B={B} I={I} H={H} float32, median of {args.reps}; torch threads {torch.get_num_threads()}")
     print(f"{'model':6} {'scratch ms':>11} {'torch.nn ms':>12} {'ratio':>7}")
     for kind in ("RNN", "LSTM", "GRU"):
-        t = time_pair(kind, args.reps)
+        t = time_pair(kind, args.reps, args.settle)
         print(f"{kind:6} {1e3 * t['scratch']:11.2f} {1e3 * t['torch.nn']:12.2f} {t['scratch'] / t['torch.nn']:7.2f}")
 
 
