@@ -131,21 +131,6 @@ class Cell:
         return ""
 
 
-def times_transpose(v, w):
-    """v W^T for v (B, n) and W (m, n): the hidden projection h W_hh^T of every step.
-
-    Computed as (W v^T)^T, the same product: OpenBLAS picks a kernel by memory layout, and for the
-    small (B, H) x (H, G*H) products of a time step this layout ran about twice as fast here
-    (benchmarks/bench_rnn.py measures the effect).
-    """
-    return (w @ v.T).T
-
-
-def times(d, w):
-    """d W for d (B, m) and W (m, n): the backward of :func:`times_transpose`, computed as (W^T d^T)^T."""
-    return (w.T @ d.T).T
-
-
 def validate_step_args(name: str, gates: int, x, states: dict, weight_ih, weight_hh, bias_ih, bias_hh):
     """Check the arguments of a one-step function and return them as arrays (dtype set by x).
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import engine
-from .cell import Cell, check_upstream, times, times_transpose, validate_sequence_args, validate_step_args
+from .cell import Cell, check_upstream, validate_sequence_args, validate_step_args
 from .functional import sigmoid
 from .module import Recurrent
 
@@ -31,7 +31,7 @@ class GRUCell(Cell):
 
     def step(self, u, state):
         (h,) = state
-        gh = times_transpose(h, self.params["weight_hh"])
+        gh = h @ self.params["weight_hh"].T
         if self.bias:
             gh += self.params["bias_hh"]
         H = self.hidden_size
@@ -56,7 +56,7 @@ class GRUCell(Cell):
         deferred = {"weight_hh": (d_gh, h_prev)}
         if self.bias:
             deferred["bias_hh"] = (d_gh, None)
-        return d_gx, (times(d_gh, self.params["weight_hh"]) + dh_next * z,), deferred
+        return d_gx, (d_gh @ self.params["weight_hh"] + dh_next * z,), deferred
 
 
 class GRU(Recurrent):

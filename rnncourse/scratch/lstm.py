@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import engine
-from .cell import Cell, check_upstream, times, times_transpose, validate_sequence_args, validate_step_args
+from .cell import Cell, check_upstream, validate_sequence_args, validate_step_args
 from .functional import sigmoid
 from .module import Recurrent
 
@@ -33,7 +33,7 @@ class LSTMCell(Cell):
 
     def step(self, u, state):
         h, c = state
-        a = u + times_transpose(h, self.params["weight_hh"])
+        a = u + h @ self.params["weight_hh"].T
         H = self.hidden_size
         # act holds [i, f, g, o] side by side, so backward forms every gate derivative in one pass.
         act = sigmoid(a)
@@ -61,7 +61,7 @@ class LSTMCell(Cell):
         np.multiply(g, g, out=deriv[:, 2 * H:3 * H])     # ... except tanh' = 1 - g^2 for the block input
         np.subtract(1, deriv[:, 2 * H:3 * H], out=deriv[:, 2 * H:3 * H])
         da *= deriv
-        return da, (times(da, self.params["weight_hh"]), dc * f), {"weight_hh": (da, h)}
+        return da, (da @ self.params["weight_hh"], dc * f), {"weight_hh": (da, h)}
 
 
 class LSTM(Recurrent):

@@ -43,7 +43,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .cell import Cell, times, times_transpose
+from .cell import Cell
 from .functional import sigmoid
 from .module import Recurrent
 
@@ -125,7 +125,7 @@ class LSTMVariantCell(Cell):
         spec, p, H = self.spec, self.params, self.hidden_size
         h, c_prev = state[0], state[1]
         s_prev = state[2] if spec.full_gate_recurrence else None
-        a = _split(u + times_transpose(h, p["weight_hh"]), spec.blocks, H)      # views of one fresh array
+        a = _split(u + h @ p["weight_hh"].T, spec.blocks, H)      # views of one fresh array
         if spec.full_gate_recurrence:
             for b, extra in _split(s_prev @ p["weight_gg"].T, spec.sigmoid_blocks, H).items():
                 a[b] += extra
@@ -180,7 +180,7 @@ class LSTMVariantCell(Cell):
             if b in spec.peephole_blocks:
                 dc_prev = dc_prev + da[b] * p[f"peephole_{b}"]
                 grads[f"peephole_{b}"] += (da[b] * c_prev).sum(axis=0)
-        d_prev = (times(da_all, p["weight_hh"]), dc_prev)
+        d_prev = (da_all @ p["weight_hh"], dc_prev)
         deferred = {"weight_hh": (da_all, h)}
         if spec.full_gate_recurrence:
             da_s = np.concatenate([da[b] for b in spec.sigmoid_blocks], axis=1)

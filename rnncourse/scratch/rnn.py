@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import engine
-from .cell import Cell, check_upstream, times, times_transpose, validate_sequence_args, validate_step_args
+from .cell import Cell, check_upstream, validate_sequence_args, validate_step_args
 from .module import Recurrent
 
 NONLINEARITIES = ("tanh", "relu")
@@ -38,7 +38,7 @@ class RNNCell(Cell):
 
     def step(self, u, state):
         (h,) = state
-        a = u + times_transpose(h, self.params["weight_hh"])
+        a = u + h @ self.params["weight_hh"].T
         h_next = np.tanh(a, out=a) if self.nonlinearity == "tanh" else np.maximum(a, 0, out=a)
         return (h_next,), (h, h_next)
 
@@ -47,7 +47,7 @@ class RNNCell(Cell):
         h, h_next = cache
         # f'(a) from the output alone: tanh' = 1 - h^2, relu' = [h > 0]
         da = dh_next * (1 - h_next * h_next) if self.nonlinearity == "tanh" else dh_next * (h_next > 0)
-        return da, (times(da, self.params["weight_hh"]),), {"weight_hh": (da, h)}
+        return da, (da @ self.params["weight_hh"],), {"weight_hh": (da, h)}
 
     def extra_repr(self) -> str:
         return "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
