@@ -3,10 +3,11 @@ float64 central differences and against autograd on its torch twin, and a traini
 import numpy as np
 import pytest
 import torch
+from module_checks import assert_backward_matches
 
 import rnncourse.torch as twin
 from rnncourse import scratch
-from rnncourse.scratch import numerical_gradient, rel_error
+from rnncourse.scratch import rel_error
 
 T, B, I, H, O = 6, 3, 2, 5, 3
 
@@ -16,31 +17,10 @@ T, B, I, H, O = 6, 3, 2, 5, 3
 def test_backward_matches_central_differences_and_the_twin(activation, bias):
     rng = np.random.default_rng(0)
     model = scratch.Jordan(I, H, O, bias=bias, output_activation=activation, rng=1)
+    ref = twin.Jordan(I, H, O, bias=bias, output_activation=activation, dtype=torch.float64)
     x, y0 = rng.standard_normal((T, B, I)), rng.standard_normal((1, B, O))
     d_out, d_last = rng.standard_normal((T, B, O)), rng.standard_normal((1, B, O))
-    out, y_n = model.forward(x, y0)
-    dx, dy0 = model.backward(d_out, d_last)
-
-    def loss():
-        o, yn = model.forward(x, y0)
-        return float((o * d_out).sum() + (yn * d_last).sum())
-
-    # eps = 1e-5: the loss sums T*B*O terms, so eps = 1e-6 would leave rounding error near 1e-8
-    for name, p in model.params.items():
-        assert rel_error(model.grads[name], numerical_gradient(loss, p, eps=1e-5)) < 1e-8, name
-    assert rel_error(dx, numerical_gradient(loss, x, eps=1e-5)) < 1e-8
-    assert rel_error(dy0, numerical_gradient(loss, y0, eps=1e-5)) < 1e-8
-
-    ref = twin.Jordan(I, H, O, bias=bias, output_activation=activation, dtype=torch.float64)
-    assert list(ref.state_dict()) == list(model.state_dict())
-    ref.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
-    tx, ty0 = torch.tensor(x, requires_grad=True), torch.tensor(y0, requires_grad=True)
-    t_out, t_yn = ref(tx, ty0)
-    ((t_out * torch.from_numpy(d_out)).sum() + (t_yn * torch.from_numpy(d_last)).sum()).backward()
-    assert rel_error(out, t_out.detach().numpy()) < 1e-12 and rel_error(y_n, t_yn.detach().numpy()) < 1e-12
-    assert rel_error(dx, tx.grad.numpy()) < 1e-10 and rel_error(dy0, ty0.grad.numpy()) < 1e-10
-    for name, p in ref.named_parameters():
-        assert rel_error(model.grads[name], p.grad.numpy()) < 1e-10, name
+    assert_backward_matches(model, ref, x, y0, d_out, d_last)
 
 
 def test_output_feedback_is_the_only_recurrence():

@@ -3,10 +3,11 @@ hand-written backward against float64 central differences (< 1e-8) and autograd 
 import numpy as np
 import pytest
 import torch
+from module_checks import assert_backward_matches
 
 import rnncourse.torch as twin
 from rnncourse import scratch
-from rnncourse.scratch import numerical_gradient, rel_error, variational_masks
+from rnncourse.scratch import rel_error, variational_masks
 
 T, B, I, H = 6, 3, 2, 4
 
@@ -32,28 +33,7 @@ def check(model, ref, seed=0):
     LD = model.num_layers * model.num_directions
     x, h0 = rng.standard_normal((T, B, I)), rng.standard_normal((LD, B, H))
     d_out, d_last = rng.standard_normal((T, B, model.num_directions * H)), rng.standard_normal((LD, B, H))
-    out, h_n = model.forward(x, h0)
-    model.zero_grad()
-    dx, dh0 = model.backward(d_out, d_last)
-
-    def loss():
-        o, hn = model.forward(x, h0)
-        return float((o * d_out).sum() + (hn * d_last).sum())
-
-    for name, p in model.params.items():
-        assert rel_error(model.grads[name], numerical_gradient(loss, p, eps=1e-5)) < 1e-8, name
-    assert rel_error(dx, numerical_gradient(loss, x, eps=1e-5)) < 1e-8
-    assert rel_error(dh0, numerical_gradient(loss, h0, eps=1e-5)) < 1e-8
-
-    assert list(ref.state_dict()) == list(model.state_dict())
-    ref.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
-    tx, th0 = torch.tensor(x, requires_grad=True), torch.tensor(h0, requires_grad=True)
-    t_out, t_hn = ref(tx, th0)
-    ((t_out * torch.from_numpy(d_out)).sum() + (t_hn * torch.from_numpy(d_last)).sum()).backward()
-    assert rel_error(out, t_out.detach().numpy()) < 1e-12 and rel_error(h_n, t_hn.detach().numpy()) < 1e-12
-    assert rel_error(dx, tx.grad.numpy()) < 1e-10 and rel_error(dh0, th0.grad.numpy()) < 1e-10
-    for name, p in ref.named_parameters():
-        assert rel_error(model.grads[name], p.grad.numpy()) < 1e-10, name
+    assert_backward_matches(model, ref, x, h0, d_out, d_last)
 
 
 @pytest.mark.parametrize("kind", ["leaky", "residual"])

@@ -1,0 +1,39 @@
+"""One check shared by the tests of every single-state model built on the cell protocol.
+
+``assert_backward_matches(model, twin, x, state0, d_out, d_last)``: the scratch module's hand-written
+backward against float64 central differences (< 1e-8) and, after loading the same weights, against
+autograd on its torch twin (outputs < 1e-12, gradients < 1e-10), for the loss
+L = <output, d_out> + <final state, d_last>, whose gradients with respect to (output, final state) are
+exactly (d_out, d_last).
+"""
+import numpy as np
+import torch
+
+from rnncourse.scratch import numerical_gradient, rel_error
+
+
+def assert_backward_matches(model, twin, x, state0, d_out, d_last):
+    out, final = model.forward(x, state0)
+    model.zero_grad()
+    dx, d_state0 = model.backward(d_out, d_last)
+
+    def loss():
+        o, f = model.forward(x, state0)
+        return float((o * d_out).sum() + (f * d_last).sum())
+
+    # eps = 1e-5: the loss sums many terms, so eps = 1e-6 would leave rounding error near 1e-8
+    for name, p in model.params.items():
+        assert rel_error(model.grads[name], numerical_gradient(loss, p, eps=1e-5)) < 1e-8, name
+    assert rel_error(dx, numerical_gradient(loss, x, eps=1e-5)) < 1e-8
+    assert rel_error(d_state0, numerical_gradient(loss, state0, eps=1e-5)) < 1e-8
+
+    assert list(twin.state_dict()) == list(model.state_dict())
+    twin.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
+    tx, ts0 = torch.tensor(x, requires_grad=True), torch.tensor(state0, requires_grad=True)
+    t_out, t_final = twin(tx, ts0)
+    ((t_out * torch.from_numpy(d_out)).sum() + (t_final * torch.from_numpy(d_last)).sum()).backward()
+    assert rel_error(out, t_out.detach().numpy()) < 1e-12 and rel_error(final, t_final.detach().numpy()) < 1e-12
+    assert rel_error(dx, tx.grad.numpy()) < 1e-10 and rel_error(d_state0, ts0.grad.numpy()) < 1e-10
+    for name, p in twin.named_parameters():
+        assert rel_error(model.grads[name], p.grad.numpy()) < 1e-10, name
+    assert np.isfinite(out).all()
