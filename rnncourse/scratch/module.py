@@ -157,7 +157,7 @@ class Recurrent:
                 value = as_float_array(label, value, self.dtype)
                 want = (LD, size) if unbatched else (LD, B, size)
                 if value.shape != want:
-                    sym = "H" if size == self.hidden_size else "size"
+                    sym = "H" if name in ("h", "c") else "size"
                     spec = (("L*D", LD), (sym, size)) if unbatched else (("L*D", LD), ("B", B), (sym, size))
                     raise ValueError(f"{self._name(method)}: {label} must have shape {shape_str(spec)}; "
                                      f"got {tuple(value.shape)}")
