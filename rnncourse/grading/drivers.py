@@ -120,6 +120,35 @@ def lstm_backward(ns, inp):
 gru_cell_forward, gru_cell_backward, gru_forward, gru_backward = _single_state_drivers("gru")
 
 
+# ---- training ---------------------------------------------------------------------------------
+def clip_grad_norm(ns, inp):
+    grads = {k[5:]: inp[k] for k in inp if k.startswith("grad_")}
+    clipped, norm = _call(ns, "clip_grad_norm", (grads, float(inp["max_norm"])), 2)
+    if not isinstance(clipped, dict):
+        raise DriverError(f"clip_grad_norm must return (dict of clipped gradients, norm); got {type(clipped).__name__} first")
+    missing = [k for k in grads if k not in clipped]
+    if missing:
+        raise DriverError(f"clip_grad_norm returned a dict without the keys {missing}")
+    return {**{k: clipped[k] for k in grads}, "norm": norm}
+
+
+def np_rnn_weight(ns, inp):
+    return {"W": _fn(ns, "np_rnn_weight")(inp["R"])}
+
+
+def normalise_spectral_radius(ns, inp):
+    return {"W": _fn(ns, "normalise_spectral_radius")(inp["R"])}
+
+
+def leaky_cell_forward(ns, inp):
+    return {"h_next": _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)[0]}
+
+
+def leaky_cell_backward(ns, inp):
+    _, cache = _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)
+    return _grads(_fn(ns, "leaky_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "leaky_cell_backward")
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)

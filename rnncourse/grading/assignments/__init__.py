@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru"}
+ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training"}
 
 
 def get(name: str):
