@@ -21,6 +21,11 @@ class VariationalTorchCell(TorchCell):
     def masked_h(self, h):
         return h if self.mask_h is None else h * self.mask_h
 
+    def preactivation(self, u, h):
+        """a = u + (h * m_h) W_hh^T + b_hh: the recurrent pre-activation both cells share."""
+        a = u + self.masked_h(h) @ self.p["weight_hh"].T
+        return a + self.p["bias_hh"] if "bias_hh" in self.p else a
+
 
 class VariationalRecurrent(Recurrent):
     """A Recurrent whose forward sets each cell's masks first (train mode and dropout > 0 only)."""

@@ -14,9 +14,7 @@ from .dropout import VariationalRecurrent, VariationalTorchCell
 class LeakyCell(VariationalTorchCell):
     def step(self, u, state):
         (h,) = state
-        a = u + self.masked_h(h) @ self.p["weight_hh"].T
-        if "bias_hh" in self.p:
-            a = a + self.p["bias_hh"]
+        a = self.preactivation(u, h)
         alpha = self.decl.alpha
         return ((1 - alpha) * h + alpha * torch.tanh(a),)
 
