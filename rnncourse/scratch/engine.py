@@ -42,10 +42,11 @@ def forward(cell: Cell, x, state0: tuple):
     T, B = x.shape[:2]
     outputs = np.empty((T, B, cell.output_size), dtype=x.dtype)
     out, state, steps = cell.output_index, tuple(state0), []
-    for t in range(T):
-        state, step_cache = cell.step(u[t], state)
-        outputs[t] = state[out]
-        steps.append(step_cache)
+    with cell.sequence():
+        for t in range(T):
+            state, step_cache = cell.step(u[t], state)
+            outputs[t] = state[out]
+            steps.append(step_cache)
     return outputs, state, SequenceCache(cell, u, project_cache, steps, outputs)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import engine
 from .cell import Cell, check_upstream, validate_sequence_args, validate_step_args
-from .functional import sigmoid
+from .functional import sigmoid_via_tanh
 from .module import Recurrent
 
 
@@ -31,11 +31,12 @@ class GRUCell(Cell):
 
     def step(self, u, state):
         (h,) = state
-        gh = h @ self.params["weight_hh"].T
+        gh = self.hh(h)
         if self.bias:
             gh += self.params["bias_hh"]
         H = self.hidden_size
-        rz = sigmoid(u[:, :2 * H] + gh[:, :2 * H])
+        rz = np.add(u[:, :2 * H], gh[:, :2 * H])
+        sigmoid_via_tanh(rz, out=rz)
         r, z = rz[:, :H], rz[:, H:]
         gh_n = gh[:, 2 * H:]
         n = np.tanh(u[:, 2 * H:] + r * gh_n)

@@ -43,7 +43,7 @@ class LeakyCell(VariationalDropoutCell):
     def step(self, u, state):
         (h,) = state
         hm = self.masked_h(h)
-        f = np.tanh(u + hm @ self.params["weight_hh"].T)
+        f = np.tanh(u + self.hh(hm))
         return ((1 - self.alpha) * h + self.alpha * f,), (hm, f, self.mask_h)
 
     def step_backward(self, d_state, cache, grads):

@@ -19,7 +19,6 @@ import numpy as np
 
 from . import engine
 from .cell import Cell, check_upstream, validate_sequence_args, validate_step_args
-from .functional import sigmoid
 from .module import Recurrent
 
 
@@ -33,16 +32,33 @@ class LSTMCell(Cell):
 
     def step(self, u, state):
         h, c = state
-        a = u + h @ self.params["weight_hh"].T
+        a = self.hh(h)
+        a += u
+        # act holds [i, f, g, o] side by side, so backward forms every gate derivative in one pass. All four
+        # come from ONE tanh: sigmoid(a) = (1 + tanh(a/2)) / 2, so act = tanh(a * scale) * scale + shift with
+        # scale = 1/2 and shift = 1/2 on the sigmoid blocks, scale = 1 and shift = 0 on the block input g.
+        scale, shift = self._activation_affine()
+        a *= scale
+        act = np.tanh(a, out=a)
+        act *= scale
+        act += shift
         H = self.hidden_size
-        # act holds [i, f, g, o] side by side, so backward forms every gate derivative in one pass.
-        act = sigmoid(a)
-        np.tanh(a[:, 2 * H:3 * H], out=act[:, 2 * H:3 * H])
         i, f, g, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
         c_next = f * c
         c_next += i * g
         tanh_c = np.tanh(c_next)
         return (o * tanh_c, c_next), (h, c, act, tanh_c)
+
+    def _activation_affine(self):
+        affine = self.__dict__.get("_affine")
+        if affine is None:
+            H = self.hidden_size
+            scale = np.full(4 * H, 0.5, dtype=self.dtype)
+            scale[2 * H:3 * H] = 1
+            shift = np.full(4 * H, 0.5, dtype=self.dtype)
+            shift[2 * H:3 * H] = 0
+            affine = self._affine = (scale, shift)
+        return affine
 
     def step_backward(self, d_state, cache, grads):
         dh_next, dc_next = d_state

@@ -125,7 +125,7 @@ class LSTMVariantCell(Cell):
         spec, p, H = self.spec, self.params, self.hidden_size
         h, c_prev = state[0], state[1]
         s_prev = state[2] if spec.full_gate_recurrence else None
-        a = _split(u + h @ p["weight_hh"].T, spec.blocks, H)      # views of one fresh array
+        a = _split(u + self.hh(h), spec.blocks, H)                 # views of one fresh array
         if spec.full_gate_recurrence:
             for b, extra in _split(s_prev @ p["weight_gg"].T, spec.sigmoid_blocks, H).items():
                 a[b] += extra

@@ -30,7 +30,7 @@ class ResidualCell(VariationalDropoutCell):
     def step(self, u, state):
         (h,) = state
         hm = self.masked_h(h)
-        f = np.tanh(u + hm @ self.params["weight_hh"].T)
+        f = np.tanh(u + self.hh(hm))
         return (h + f,), (hm, f, self.mask_h)
 
     def step_backward(self, d_state, cache, grads):

@@ -38,7 +38,7 @@ class RNNCell(Cell):
 
     def step(self, u, state):
         (h,) = state
-        a = u + h @ self.params["weight_hh"].T
+        a = u + self.hh(h)
         h_next = np.tanh(a, out=a) if self.nonlinearity == "tanh" else np.maximum(a, 0, out=a)
         return (h_next,), (h, h_next)
 
