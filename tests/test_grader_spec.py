@@ -1,5 +1,6 @@
 """The assignment specs against the notebooks students read, and the grader's shared pieces."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -113,3 +114,24 @@ def test_children_alive_at_once_never_share_a_uid():
     finally:
         for c in children:
             c.kill()
+
+
+def test_root_child_has_a_private_small_tmp_even_without_landlock():
+    """As root the child's /tmp and /var/tmp are private 16 MiB tmpfs: what it writes there never reaches
+    the machine's, and it cannot fill them. Landlock (which forbids writing there at all) is switched off
+    so that this layer is tested on its own; the child's scratch directory under /tmp still works."""
+    from rnncourse.grading.sandbox import Child, Limits
+
+    probe = f"rnncourse-private-tmp-probe-{os.getpid()}"
+    cells = [f"open('/tmp/{probe}', 'w').write('x'); open('/var/tmp/{probe}', 'w').write('x')",
+             "open('/tmp/big', 'wb').write(b'x' * (20 << 20))",
+             "import tempfile\nwith tempfile.NamedTemporaryFile() as f: f.write(b'scratch works')"]
+    child = Child(cells, [], Limits(landlock=False))
+    try:
+        errors = child.load()["cell_errors"]
+        assert child.protections["private_tmp"] and child.protections["landlock_abi"] == 0
+        assert [e.get("cell") for e in errors] == [2], errors          # cells are numbered from 1
+        assert "No space left" in str(errors[0]), errors
+    finally:
+        child.kill()
+    assert not os.path.exists(f"/tmp/{probe}") and not os.path.exists(f"/var/tmp/{probe}")

@@ -2,8 +2,8 @@
 
 Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, after its own imports):
 
-    private_mounts   root only: a private mount namespace with its own 16 MiB /dev/shm, and no network
-                     (unshare); directories the child must reach but that are closed to other users
+    private_mounts   root only: a private mount namespace with its own 16 MiB /dev/shm, /tmp and /var/tmp
+                     (the scratch directory bound back in place), and no network (unshare); directories the child must reach but that are closed to other users
                      (e.g. a Python under /root) are re-exposed read-only, the rest under them stays hidden
     user_network_namespace  without root: no network either, where user namespaces are allowed
     drop_privileges  root only: no supplementary groups, setgid, setuid to the child's own uid/gid
@@ -89,6 +89,29 @@ def _hidden_ancestor(path: str) -> str | None:
     return None
 
 
+def _private_tmp(keep: str) -> bool:
+    """Cover /tmp and /var/tmp with small private tmpfs (mode 1777, 16 MiB each), binding ``keep`` (the
+    scratch directory) back at its own path when it lies under one of them. Needs the private /dev/shm,
+    where the scratch tree waits while /tmp is covered. Raises OSError when a mount fails."""
+    keep = os.path.realpath(keep)
+    for tmp in ("/tmp", "/var/tmp"):
+        if not os.path.isdir(tmp):
+            continue
+        real = os.path.realpath(tmp)
+        holding = None
+        if keep.startswith(real + os.sep):
+            holding = os.path.join("/dev/shm", ".rnncourse-scratch")
+            os.mkdir(holding, 0o700)
+            _mount(keep, holding, None, MS_BIND | MS_REC)
+        _mount("tmpfs", real, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m,nr_inodes=1024")
+        if holding:
+            os.makedirs(keep, mode=0o711, exist_ok=True)
+            _mount(holding, keep, None, MS_BIND | MS_REC)
+            _libc.umount2(holding.encode(), 2)   # MNT_DETACH
+            os.rmdir(holding)
+    return True
+
+
 def private_mounts(reachable: list, staging: str) -> dict:
     """Root only: unshare mount + network namespaces; re-expose ``reachable`` trees that sit under a
     directory closed to other users, read-only, on an empty tmpfs over that directory. ``staging`` is an
@@ -105,6 +128,7 @@ def private_mounts(reachable: list, staging: str) -> dict:
         if os.path.isdir("/dev/shm"):  # a private, small /dev/shm (Landlock, when present, forbids writing it anyway)
             _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
             done["private_dev_shm"] = True
+            done["private_tmp"] = _private_tmp(os.path.dirname(staging))
         _reexpose(reachable, staging)
         done["reexposed"] = True
     except OSError:

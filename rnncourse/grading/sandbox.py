@@ -63,6 +63,7 @@ class Limits:
     processes: int = 32             # processes the child may create
     output_mib: int = 64            # total size of the arrays one reply may hold
     scratch_mib: int = 64           # size of the child's writable directory (a tmpfs, when root)
+    landlock: bool = True           # False only in tests that check the other layers on their own
 
 
 class ChildError(Exception):
@@ -398,7 +399,7 @@ class Child:
         self._resp_r, resp_w = os.pipe()
         config = {"memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
                   "nproc": limits.processes, "cgroup": self.cgroup, "uid": self.uid, "gid": self.uid,
-                  "reachable": _reachable(), "staging": staging, "paths": child_paths(self.scratch, self.work)}
+                  "reachable": _reachable(), "staging": staging, "landlock": limits.landlock, "paths": child_paths(self.scratch, self.work)}
         env = {"PATH": "/usr/bin:/bin", "HOME": self.work, "TMPDIR": self.work, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
                "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "RNNCOURSE_SCRATCH": self.scratch}
@@ -469,6 +470,7 @@ class Child:
             "mount_namespace": bool(fence_line.get("mount_namespace")),
             "network_namespace": bool(fence_line.get("network_namespace")),
             "private_dev_shm": bool(fence_line.get("private_dev_shm")),
+            "private_tmp": bool(fence_line.get("private_tmp")),
             "scratch_tmpfs": self.work_tmpfs,
             "pids_cgroup": bool(self.cgroup),
             "process_limit": bool(self.cgroup) or self.uid is not None,
