@@ -11,6 +11,11 @@ from .module import Recurrent, TorchCell
 
 
 class GRUCell(TorchCell):
+    """One GRU step in tensor ops:
+    r, z = sig(u_r + h W_hr^T + b_hr), sig(u_z + h W_hz^T + b_hz); n = tanh(u_n + r (h W_hn^T + b_hn));
+    h_t = (1 - z) n + z h_{t-1}.  step(u (B, 3H), (h,)) -> (h_t,), (B, H).
+    """
+
     def step(self, u, state):
         (h,) = state
         gh = h @ self.p["weight_hh"].T
@@ -25,6 +30,18 @@ class GRUCell(TorchCell):
 
 class GRU(Recurrent):
     """GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False, device=None, dtype=None)."""
+    bidirectional=False, device=None, dtype=None).
+
+    The twin of ``rnncourse.scratch.GRU``, built from tensor ops so that autograd gives its backward;
+    arguments, state_dict keys and shapes are ``torch.nn.GRU``'s (checked in tests/test_torch_twin.py).
+
+    Inputs: input, h_0
+        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
+        h_0: (L*D, B, H), or None for zeros.
+
+    Outputs: output, h_n
+        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
+        h_n: (L*D, B, H).
+    """
 
     cell_class, decl_class = GRUCell, _Decl

@@ -11,6 +11,11 @@ from .module import Recurrent, TorchCell
 
 
 class LSTMCell(TorchCell):
+    """One LSTM step in tensor ops:
+    [i, f, g, o] = [sig, sig, tanh, sig](u_t + h_{t-1} W_hh^T + b_hh); c_t = f c_{t-1} + i g;
+    h_t = o tanh(c_t).  step(u (B, 4H), (h, c)) -> (h_t, c_t), each (B, H).
+    """
+
     def step(self, u, state):
         h, c = state
         a = u + h @ self.p["weight_hh"].T
@@ -23,6 +28,18 @@ class LSTMCell(TorchCell):
 
 class LSTM(Recurrent):
     """LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False, device=None, dtype=None); state (h, c)."""
+    bidirectional=False, device=None, dtype=None); state (h, c).
+
+    The twin of ``rnncourse.scratch.LSTM``, built from tensor ops so that autograd gives its backward;
+    arguments, state_dict keys and shapes are ``torch.nn.LSTM``'s (checked in tests/test_torch_twin.py).
+
+    Inputs: input, (h_0, c_0)
+        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
+        h_0, c_0: (L*D, B, H) each, or None for zeros.
+
+    Outputs: output, (h_n, c_n)
+        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
+        h_n, c_n: (L*D, B, H) each.
+    """
 
     cell_class, decl_class = LSTMCell, _Decl

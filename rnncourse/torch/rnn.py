@@ -9,6 +9,11 @@ from .module import Recurrent, TorchCell
 
 
 class RNNCell(TorchCell):
+    """One RNN step in tensor ops:
+    h_t = f(u_t + h_{t-1} W_hh^T + b_hh), f = tanh or relu; u_t = x_t W_ih^T + b_ih is hoisted.
+    step(u (B, H), (h,)) -> (h_t,), each (B, H).
+    """
+
     def step(self, u, state):
         (h,) = state
         a = u + h @ self.p["weight_hh"].T
@@ -19,7 +24,19 @@ class RNNCell(TorchCell):
 
 class RNN(Recurrent):
     """RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False,
-    dropout=0.0, bidirectional=False, device=None, dtype=None): torch.nn.RNN's arguments and keys."""
+    dropout=0.0, bidirectional=False, device=None, dtype=None): torch.nn.RNN's arguments and keys.
+
+    The twin of ``rnncourse.scratch.RNN``, built from tensor ops so that autograd gives its backward;
+    arguments, state_dict keys and shapes are ``torch.nn.RNN``'s (checked in tests/test_torch_twin.py).
+
+    Inputs: input, h_0
+        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
+        h_0: (L*D, B, H), or None for zeros.
+
+    Outputs: output, h_n
+        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
+        h_n: (L*D, B, H).
+    """
 
     cell_class, decl_class = RNNCell, _Decl
 
