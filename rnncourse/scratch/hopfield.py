@@ -160,12 +160,14 @@ class Hopfield:
         return f"Hopfield(N={self.N}, patterns={len(self.patterns)})"
 
 
-def recall_overlap(N: int, P: int, rng=None, flip: float = 0.0, max_sweeps: int = 50) -> np.ndarray:
-    """Store P random patterns in a network of N units and start recall from every one of them (with a
-    fraction ``flip`` of its units flipped). Returns the final overlaps with the starting patterns, (P,)."""
+def recall_overlap(N: int, P: int, rng=None, flip: float = 0.0, max_sweeps: int = 50, starts: int | None = None):
+    """Store P random patterns in a network of N units and start recall from the first ``starts`` of them
+    (all when None), with a fraction ``flip`` of their units flipped. Returns the final overlaps with the
+    starting patterns, (min(P, starts),)."""
     rng = np.random.default_rng(rng)
     xi = rng.choice([-1.0, 1.0], size=(P, N))
     W = hebbian_weights(xi)
-    s0 = corrupt(xi, flip, rng) if flip else xi
+    xi0 = xi if starts is None else xi[:starts]
+    s0 = corrupt(xi0, flip, rng) if flip else xi0
     s, _ = recall(W, s0, max_sweeps, rng)
-    return overlap(s, xi)
+    return overlap(s, xi0)

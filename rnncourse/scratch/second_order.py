@@ -34,20 +34,24 @@ class SecondOrderCell(Cell):
 
     def step(self, u, state):
         (h_prev,) = state
-        z = np.einsum("ijk,bj,bk->bi", self.params["weight"], h_prev, u, optimize=True)
+        B, H, I = u.shape[0], self.hidden_size, self.input_size
+        # the products h_{t-1, j} x_{t, k} of every pair, flattened: then z is one matmul with W as (H, H*I)
+        outer = (h_prev[:, :, None] * u[:, None, :]).reshape(B, H * I)
+        z = outer @ self.params["weight"].reshape(H, H * I).T
         if self.bias:
             z += self.params["bias"]
         h = sigmoid(z)
-        return (h,), (u, h_prev, h)
+        return (h,), (u, h_prev, outer, h)
 
     def step_backward(self, d_state, cache, grads):
         (dh,) = d_state
-        x, h_prev, h = cache
+        x, h_prev, outer, h = cache
+        B, H, I = x.shape[0], self.hidden_size, self.input_size
         dz = dh * h * (1 - h)
-        W = self.params["weight"]
-        grads["weight"] += np.einsum("bi,bj,bk->ijk", dz, h_prev, x, optimize=True)
-        dh_prev = np.einsum("bi,ijk,bk->bj", dz, W, x, optimize=True)
-        dx = np.einsum("bi,ijk,bj->bk", dz, W, h_prev, optimize=True)
+        grads["weight"] += (dz.T @ outer).reshape(H, H, I)        # dW[i, j, k] = sum_b dz_i h_{t-1, j} x_{t, k}
+        d_outer = (dz @ self.params["weight"].reshape(H, H * I)).reshape(B, H, I)
+        dh_prev = np.einsum("bjk,bk->bj", d_outer, x)
+        dx = np.einsum("bjk,bj->bk", d_outer, h_prev)
         return dx, (dh_prev,), ({"bias": (dz, None)} if self.bias else {})
 
 
