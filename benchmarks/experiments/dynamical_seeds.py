@@ -16,6 +16,7 @@ from rnncourse.dynamical_runs import (  # noqa: E402
     HOPFIELD,
     TOMITA,
     XOR,
+    extract_automaton,
     hopfield_capacity,
     train_echo,
     train_tomita,
@@ -36,7 +37,8 @@ print(f"Tomita {TOMITA.grammar}, second-order RNN: training accuracy, test accur
 for seed in TOMITA.seeds:
     r = train_tomita(TOMITA, seed)
     print(f"  seed {seed}: train {r.train_accuracy:.4f} test "
-          + " ".join(f"{L}:{a:.4f}" for L, a in r.test_accuracy.items()), flush=True)
+          + " ".join(f"{L}:{a:.4f}" for L, a in r.test_accuracy.items())
+          + f"; extracted automaton: {extract_automaton(r.model).minimized().n_states} states", flush=True)
 print(f"Hopfield N = {HOPFIELD.N}: mean overlap at alpha = {HOPFIELD.alphas}")
 for seed in HOPFIELD.seeds:
     print(f"  seed {seed}: " + " ".join(f"{m:.3f}" for m in hopfield_capacity(HOPFIELD, seed)), flush=True)
