@@ -81,3 +81,10 @@ def test_bad_arguments():
         scratch.corrupt(np.ones(4), 1.5)
     with pytest.raises(ValueError, match="N must be an integer >= 2; got 1"):
         scratch.Hopfield(1)
+
+
+def test_torch_twin_bad_arguments():
+    with pytest.raises(ValueError, match=r"patterns must be a \(P, N\) tensor"):
+        thop.hebbian_weights(torch.ones(4))
+    with pytest.raises(ValueError, match=r"W must be \(N, N\) and s0 \(N,\) or \(B, N\); got \(3, 3\) and \(4,\)"):
+        thop.recall(torch.zeros(3, 3), torch.ones(4))

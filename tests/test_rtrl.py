@@ -72,3 +72,10 @@ def test_bad_arguments():
         scratch.rtrl({k: v for k, v in params.items() if k != "bias_hh"}, x, h0, d_out)
     with pytest.raises(ValueError, match="H must be a positive integer; got 0"):
         scratch.operation_counts(0, 1)
+
+
+def test_torch_twin_bad_arguments():
+    _, params, x, h0, d_out = setup()
+    t = {k: torch.from_numpy(v) for k, v in params.items()}
+    with pytest.raises(ValueError, match=r"x must be \(T, B, I\) and d_out \(T, B, H\) with the same T, B"):
+        trtrl.rtrl(t, torch.from_numpy(x), torch.from_numpy(h0), torch.zeros(T, B + 1, H, dtype=torch.float64))
