@@ -18,7 +18,19 @@ import numpy as np
 
 from .data.temporal_xor import temporal_xor
 from .data.tomita import strings_of_length
-from .scratch import RNN, Adam, Jordan, Linear, SecondOrder, mse_loss, operation_counts, recall_overlap, rtrl, sigmoid
+from .scratch import (
+    RMLP,
+    RNN,
+    Adam,
+    Jordan,
+    Linear,
+    SecondOrder,
+    mse_loss,
+    operation_counts,
+    recall_overlap,
+    rtrl,
+    sigmoid,
+)
 
 
 def autocorrelation(e, lag: int) -> float:
@@ -107,14 +119,15 @@ def echo_task(setting: EchoSetting, batch: int, rng):
 
 
 def train_echo(kind: str, setting: EchoSetting = ECHO, seed: int = 0) -> float:
-    """Train an 'elman' (RNN + linear read-out) or 'jordan' (output fed back) network on the echo task with
-    MSE and Adam; return the test MSE after the first ``delay`` steps (1.0 = knowing nothing)."""
-    if kind not in ("elman", "jordan"):
-        raise ValueError(f"kind must be 'elman' or 'jordan'; got {kind!r}")
+    """Train an 'elman' (RNN + linear read-out), a 'jordan' (output fed back) or an 'rmlp' (two hidden layers
+    and the output, each fed back to itself) network on the echo task with MSE and Adam; return the test
+    MSE after the first ``delay`` steps (1.0 = knowing nothing)."""
+    if kind not in ("elman", "jordan", "rmlp"):
+        raise ValueError(f"kind must be 'elman', 'jordan' or 'rmlp'; got {kind!r}")
     rng = np.random.default_rng(seed)
     H = setting.hidden_size
-    if kind == "jordan":
-        net = Jordan(1, H, 1, rng=rng)
+    if kind in ("jordan", "rmlp"):
+        net = Jordan(1, H, 1, rng=rng) if kind == "jordan" else RMLP(1, H, 1, hidden_layers=2, rng=rng)
         params, grads, read = dict(net.params), dict(net.grads), None
     else:
         net, read = RNN(1, H, rng=rng), Linear(H, 1, rng=rng)

@@ -45,6 +45,12 @@ def test_elman_learns_the_echo_and_jordan_does_not_over_eight_seeds():
     assert all(0.8 <= j <= 0.9 for j in jordan), jordan
 
 
+def test_rmlp_learns_the_echo_over_eight_seeds():
+    """"Over the eight seeds of the study its [the RMLP's] test MSE stayed below 0.001." """
+    rmlp = [train_echo("rmlp", ECHO, s) for s in ECHO.seeds]
+    assert all(e < 0.001 for e in rmlp), rmlp
+
+
 def test_second_order_rnn_on_tomita_4_over_eight_seeds():
     """"The network fitted the training set perfectly in at least six of eight seeds, and every seed that
     fitted it perfectly also classified at least 99.9% of the longer test strings correctly. A seed that

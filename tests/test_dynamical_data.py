@@ -9,7 +9,7 @@ import pytest
 
 from rnncourse.data.temporal_xor import temporal_xor
 from rnncourse.data.tomita import accepts, strings_of_length
-from rnncourse.dynamical_runs import Automaton, autocorrelation
+from rnncourse.dynamical_runs import Automaton, autocorrelation, train_echo
 
 # transition tables delta[state][symbol], start 0, and accepting states (the usual minimal automata)
 DFAS = {
@@ -88,3 +88,5 @@ def test_bad_arguments():
         strings_of_length(1, 0)
     with pytest.raises(ValueError, match="triples must be a positive integer; got 0"):
         temporal_xor(0, 3)
+    with pytest.raises(ValueError, match="kind must be 'elman', 'jordan' or 'rmlp'; got 'gru'"):
+        train_echo("gru")

@@ -2,7 +2,7 @@
 
     python benchmarks/experiments/dynamical_seeds.py        # one row per (experiment, seed)
 
-The settings are rnncourse.dynamical_runs.XOR (Elman's temporal XOR), ECHO (Elman against Jordan on
+The settings are rnncourse.dynamical_runs.XOR (Elman's temporal XOR), ECHO (Elman against Jordan, and the RMLP, on
 y_t = x_{t-2}), TOMITA (a second-order RNN on Tomita grammar 4, tested on lengths 11-14) and HOPFIELD
 (recall overlap against the load). tests/test_claims_dynamical.py asserts what the chapter says about these
 runs; rerun it under a second kernel (OPENBLAS_CORETYPE=Haswell) before quoting a change.
@@ -31,8 +31,8 @@ for seed in XOR.seeds:
           f"({time.perf_counter() - t0:.1f} s)", flush=True)
 print(f"echo y_t = x_(t-{ECHO.delay}): test MSE (1 = knowing nothing)")
 for seed in ECHO.seeds:
-    print(f"  seed {seed}: Elman {train_echo('elman', ECHO, seed):.5f}  Jordan {train_echo('jordan', ECHO, seed):.4f}",
-          flush=True)
+    print(f"  seed {seed}: Elman {train_echo('elman', ECHO, seed):.5f}  Jordan {train_echo('jordan', ECHO, seed):.4f}  "
+          f"RMLP {train_echo('rmlp', ECHO, seed):.5f}", flush=True)
 print(f"Tomita {TOMITA.grammar}, second-order RNN: training accuracy, test accuracy by length")
 for seed in TOMITA.seeds:
     r = train_tomita(TOMITA, seed)
