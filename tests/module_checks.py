@@ -37,3 +37,36 @@ def assert_backward_matches(model, twin, x, state0, d_out, d_last):
     for name, p in twin.named_parameters():
         assert rel_error(model.grads[name], p.grad.numpy()) < 1e-10, name
     assert np.isfinite(out).all()
+
+
+def assert_multi_state_backward_matches(model, twin, x, states0, d_out, d_last):
+    """As :func:`assert_backward_matches` for a model whose state is a tuple (states0, d_last: tuples of
+    (L*D, B, size) arrays); L = <output, d_out> + sum_i <final state_i, d_last_i>. Empty states are skipped."""
+    out, final = model.forward(x, states0)
+    model.zero_grad()
+    dx, d_states0 = model.backward(d_out, d_last)
+
+    def loss():
+        o, f = model.forward(x, states0)
+        return float((o * d_out).sum() + sum((a * b).sum() for a, b in zip(f, d_last)))
+
+    for name, p in model.params.items():
+        assert rel_error(model.grads[name], numerical_gradient(loss, p, eps=1e-5)) < 1e-8, name
+    assert rel_error(dx, numerical_gradient(loss, x, eps=1e-5)) < 1e-8
+    for d, s in zip(d_states0, states0):
+        if s.size:
+            assert rel_error(d, numerical_gradient(loss, s, eps=1e-5)) < 1e-8
+
+    assert list(twin.state_dict()) == list(model.state_dict())
+    twin.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
+    tx = torch.tensor(x, requires_grad=True)
+    ts0 = tuple(torch.tensor(s, requires_grad=True) for s in states0)
+    t_out, t_final = twin(tx, ts0)
+    ((t_out * torch.from_numpy(d_out)).sum()
+     + sum((a * torch.from_numpy(b)).sum() for a, b in zip(t_final, d_last))).backward()
+    assert rel_error(out, t_out.detach().numpy()) < 1e-12
+    assert all(rel_error(a, b.detach().numpy()) < 1e-12 for a, b in zip(final, t_final))
+    assert rel_error(dx, tx.grad.numpy()) < 1e-10
+    assert all(rel_error(a, b.grad.numpy()) < 1e-10 for a, b in zip(d_states0, ts0) if b.numel())
+    for name, p in twin.named_parameters():
+        assert rel_error(model.grads[name], p.grad.numpy()) < 1e-10, name

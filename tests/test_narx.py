@@ -6,6 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
+from module_checks import assert_multi_state_backward_matches
 
 import rnncourse.torch as twin
 from rnncourse import scratch
@@ -32,31 +33,7 @@ def test_free_run_bptt_matches_central_differences_and_the_twin(qy, qu, bias):
     hx = tuple(rng.standard_normal((1, B, w)) for w in widths)
     d_out = rng.standard_normal((T, B, O))
     d_last = tuple(rng.standard_normal((1, B, w)) for w in widths)
-    out, final = model.forward(x, hx)
-    dx, dhx = model.backward(d_out, d_last)
-
-    def loss():
-        o, f = model.forward(x, hx)
-        return float((o * d_out).sum() + sum((a * b).sum() for a, b in zip(f, d_last)))
-
-    for name, p in model.params.items():
-        assert rel_error(model.grads[name], numerical_gradient(loss, p, eps=1e-5)) < 1e-8, name
-    assert rel_error(dx, numerical_gradient(loss, x, eps=1e-5)) < 1e-8
-    for h, dh in zip(hx, dhx):
-        if h.size:
-            assert rel_error(dh, numerical_gradient(loss, h, eps=1e-5)) < 1e-8
-
-    tx = torch.tensor(x, requires_grad=True)
-    thx = tuple(torch.tensor(h, requires_grad=True) for h in hx)
-    t_out, t_final = ref(tx, thx)
-    ((t_out * torch.from_numpy(d_out)).sum()
-     + sum((a * torch.from_numpy(b)).sum() for a, b in zip(t_final, d_last))).backward()
-    assert rel_error(out, t_out.detach().numpy()) < 1e-12
-    assert all(rel_error(a, b.detach().numpy()) < 1e-12 for a, b in zip(final, t_final))
-    assert rel_error(dx, tx.grad.numpy()) < 1e-10
-    assert all(rel_error(a, b.grad.numpy()) < 1e-10 for a, b in zip(dhx, thx) if b.numel())
-    for name, p in ref.named_parameters():
-        assert rel_error(model.grads[name], p.grad.numpy()) < 1e-10, name
+    assert_multi_state_backward_matches(model, ref, x, hx, d_out, d_last)
 
 
 @pytest.mark.parametrize("qy,qu", [(2, 2), (1, 3), (3, 1)])

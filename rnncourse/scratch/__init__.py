@@ -15,6 +15,10 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
+    second_order   SecondOrderCell, SecondOrder  h_t = sigmoid(sum_jk W_ijk h_{t-1,j} x_{t,k} + b)  (Giles et al. 1992)
+    rmlp           RMLPCell, RMLP            every layer, the output included, fed back to itself
+    hopfield       Hopfield, hebbian_weights, energy, recall   (Hopfield 1982; not a cell over time)
+    rtrl           rtrl, operation_counts    real-time recurrent learning (Williams & Zipser 1989)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
@@ -27,6 +31,7 @@ from .engine import truncation_windows
 from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
 from .gru import GRU, GRUCell, gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
+from .hopfield import Hopfield, corrupt, energy, hebbian_weights, overlap, recall, recall_overlap
 from .init import SCHEMES, initialise, recurrent_weight
 from .jordan import Jordan, JordanCell
 from .leaky import Leaky, LeakyCell
@@ -38,7 +43,10 @@ from .module import Recurrent
 from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
 from .residual import Residual, ResidualCell
+from .rmlp import RMLP, RMLPCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from .rtrl import operation_counts, rtrl
+from .second_order import SecondOrder, SecondOrderCell
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 from .word2vec import (
     Word2Vec,
@@ -74,4 +82,6 @@ __all__ = [
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
     "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
     "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
+    "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "rtrl", "operation_counts",
+    "Hopfield", "hebbian_weights", "energy", "recall", "overlap", "corrupt", "recall_overlap",
 ]

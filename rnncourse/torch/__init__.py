@@ -13,11 +13,14 @@ from .lstm_variants import LSTMVariant, LSTMVariantCell
 from .module import Recurrent, TorchCell, run, uniform_init_
 from .narx import NARX, NARXCell
 from .residual import Residual, ResidualCell
+from .rmlp import RMLP, RMLPCell
 from .rnn import RNN, RNNCell
+from .second_order import SecondOrder, SecondOrderCell
 from .tdnn import TDNN
 from .word2vec import Word2Vec, cbow_loss, sgns_loss, window_loss, window_loss_rows
 
 __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
            "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN",
            "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_",
-           "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows"]
+           "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows",
+           "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell"]
