@@ -159,23 +159,31 @@ def char_data(name: str = "wiki"):
 
 
 class ScratchLM:
-    """:class:`TorchLM` with one-hot input in NumPy: scratch.LSTM / RNN + scratch.Linear, hand-written backward.
+    """:class:`TorchLM` in NumPy: one-hot input or an embedding, scratch.LSTM / RNN + scratch.Linear, with
+    the hand-written backward of :mod:`rnncourse.scratch`.
 
-    ``params`` and ``grads`` use the torch model's ``state_dict`` keys (``rnn.weight_ih_l0``, ...,
-    ``head.weight``, ``head.bias``), so ``load_torch`` copies an initialisation across.
+    ``params`` and ``grads`` use the torch model's ``state_dict`` keys (``embed.weight`` (V, D) when
+    ``setting.embedding_dim`` is set, ``rnn.weight_ih_l0``, ..., ``head.weight``, ``head.bias``), so
+    ``load_torch`` copies an initialisation across. The embedding's gradient is the sum of dL/de_t over
+    the positions that looked up each row (``np.add.at``), as an embedding layer does (book/word2vec.md).
     """
 
     def __init__(self, V: int, setting: LMSetting, dtype=np.float64):
-        H = setting.hidden_size
+        H, D = setting.hidden_size, setting.embedding_dim
         self.V = int(V)
-        self.rnn = (scratch.LSTM(V, H, dtype=dtype) if setting.kind == "LSTM"
-                    else scratch.RNN(V, H, nonlinearity="tanh", dtype=dtype))
+        self.dtype = np.dtype(dtype)
+        I = V if D is None else D
+        self.rnn = (scratch.LSTM(I, H, dtype=dtype) if setting.kind == "LSTM"
+                    else scratch.RNN(I, H, nonlinearity="tanh", dtype=dtype))
         self.head = scratch.Linear(H, V, dtype=dtype)
         self.params = {**{f"rnn.{k}": v for k, v in self.rnn.params.items()},
                        **{f"head.{k}": v for k, v in self.head.params.items()}}
         self.grads = {**{f"rnn.{k}": v for k, v in self.rnn.grads.items()},
                       **{f"head.{k}": v for k, v in self.head.grads.items()}}
-        self.dtype = np.dtype(dtype)
+        if D is not None:
+            self.params["embed.weight"] = np.random.default_rng(0).standard_normal((V, D)).astype(dtype)
+            self.grads["embed.weight"] = np.zeros((V, D), dtype=dtype)
+        self._ids = None
 
     def load_torch(self, model: TorchLM) -> None:
         for k, v in model.state_dict().items():
@@ -185,7 +193,11 @@ class ScratchLM:
 
     def forward(self, ids, state=None):
         """ids (T, B) -> (logits (T, B, V), final state)."""
-        x = np.eye(self.V, dtype=self.dtype)[np.asarray(ids)]
+        self._ids = np.asarray(ids)
+        if "embed.weight" in self.params:
+            x = self.params["embed.weight"][self._ids]                 # e_t = E[x_t]: a row lookup
+        else:
+            x = np.eye(self.V, dtype=self.dtype)[self._ids]            # e_t = onehot(x_t)
         out, state = self.rnn.forward(x, state)
         return self.head.forward(out), state
 
@@ -200,7 +212,9 @@ class ScratchLM:
         for g in self.grads.values():
             g.fill(0)
         dh = self.head.backward(dz.reshape(T, B, V))
-        self.rnn.backward(dh)
+        dx, _ = self.rnn.backward(dh)
+        if "embed.weight" in self.params:
+            np.add.at(self.grads["embed.weight"], self._ids.reshape(-1), dx.reshape(T * B, -1))
         return loss, state
 
 

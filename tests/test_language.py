@@ -144,9 +144,9 @@ def test_greedy_generation_is_greedy_decoding_and_bad_temperature_is_rejected():
 
 
 # ---- the language model: NumPy against torch --------------------------------------------------------
-@pytest.mark.parametrize("kind", ["LSTM", "RNN"])
-def test_scratch_lm_gradients_match_autograd_with_a_carried_state(kind):
-    V, setting = 7, lm.LMSetting(kind=kind, hidden_size=5, readout_scale=0.5)
+@pytest.mark.parametrize("kind, D", [("LSTM", None), ("RNN", None), ("LSTM", 4), ("RNN", 3)])
+def test_scratch_lm_gradients_match_autograd_with_a_carried_state(kind, D):
+    V, setting = 7, lm.LMSetting(kind=kind, hidden_size=5, readout_scale=0.5, embedding_dim=D)
     rng = np.random.default_rng(3)
     x, y = rng.integers(V, size=(6, 3)), rng.integers(V, size=(6, 3))
     torch.manual_seed(0)
@@ -161,13 +161,14 @@ def test_scratch_lm_gradients_match_autograd_with_a_carried_state(kind):
     tloss = lm.nats(logits, torch.from_numpy(y))
     tloss.backward()
     assert abs(loss - tloss.item()) < 1e-12
+    assert sorted(ours.grads) == sorted(name for name, _ in ref.named_parameters())
     for name, p in ref.named_parameters():
         assert np.max(np.abs(ours.grads[name] - p.grad.numpy())) / np.max(np.abs(p.grad.numpy())) < 1e-10, name
 
 
-@pytest.mark.parametrize("kind", ["LSTM", "RNN"])
-def test_numpy_and_torch_training_curves_agree(kind):
-    V, setting = 6, lm.LMSetting(kind=kind, hidden_size=8, T=5, batch_size=3, lr=5e-2)
+@pytest.mark.parametrize("kind, D", [("LSTM", None), ("RNN", None), ("LSTM", 4)])
+def test_numpy_and_torch_training_curves_agree(kind, D):
+    V, setting = 6, lm.LMSetting(kind=kind, hidden_size=8, T=5, batch_size=3, lr=5e-2, embedding_dim=D)
     ids = np.tile(np.arange(V), 40)                    # a learnable stream: the loss must fall
     windows = list(stream_windows(batchify(ids, 3), 5))[:8]
     torch.manual_seed(1)
