@@ -225,3 +225,23 @@ def test_pang_lee_sentences_are_200_balanced_latin1():
     sents, labels = pang_lee_sentences()
     assert len(sents) == 200 and labels.sum() == 100
     assert any(any(ord(ch) > 127 for w in s for ch in w) for s in sents)     # latin-1 characters decoded
+
+
+def test_scratch_sentiment_classifier_matches_autograd():
+    from rnncourse.sentiment_runs import RNNClassifier, ScratchClassifier
+
+    words = contrast_vocabulary()
+    sents, labels = contrast_sentences(6, rng=7)
+    ids = encode_padded(sents, words)
+    assert (ids[:, 0] == 0).any()                      # some sentences are padded
+    torch.manual_seed(0)
+    ref = RNNClassifier(len(words), 4, 5).double()
+    ours = ScratchClassifier(len(words), 4, 5)
+    ours.load_torch(ref)
+    loss = ours.loss_and_grads(ids, labels)
+    tloss = torch.nn.functional.binary_cross_entropy_with_logits(ref(torch.from_numpy(ids)),
+                                                                 torch.tensor(labels, dtype=torch.float64))
+    tloss.backward()
+    assert abs(loss - tloss.item()) < 1e-12
+    for name, p in ref.named_parameters():
+        assert np.max(np.abs(ours.grads[name] - p.grad.numpy())) / np.max(np.abs(p.grad.numpy())) < 1e-10, name
