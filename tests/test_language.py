@@ -245,3 +245,12 @@ def test_scratch_sentiment_classifier_matches_autograd():
     assert abs(loss - tloss.item()) < 1e-12
     for name, p in ref.named_parameters():
         assert np.max(np.abs(ours.grads[name] - p.grad.numpy())) / np.max(np.abs(p.grad.numpy())) < 1e-10, name
+
+
+def test_lee_corpus_is_a_quick_character_stream():
+    from rnncourse.data.language import ALPHABET, char_corpus
+
+    text = char_corpus("lee")
+    assert 340_000 < len(text) < 350_000 and set(text) <= set(ALPHABET) and "  " not in text
+    with pytest.raises(ValueError, match="'wiki' or 'lee'"):
+        char_corpus("brown")

@@ -9,7 +9,7 @@ already removed digits and punctuation). The stream is cut into a fixed train / 
 end of one window is the right initial state of the next: truncated BPTT carries it across batches.
 
 ===========================  ==================================================================
-``char_corpus(name)``        ``"wiki"`` (about 3 M characters) or ``"lee"`` (about 0.4 M), as one string
+``char_corpus(name)``        ``"wiki"`` (about 2.8 M characters) or ``"lee"`` (about 0.35 M), as one string
 ``split_text(text)``         (train, validation, test) strings, fractions :data:`SPLIT`
 ``batchify(ids, B)``         (N, B) int array: column b is the b-th contiguous 1/B of the stream
 ``stream_windows(s, T)``     (x, y) pairs of (T, B) ids, y the next symbol of x
