@@ -149,6 +149,62 @@ def leaky_cell_backward(ns, inp):
     return _grads(_fn(ns, "leaky_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "leaky_cell_backward")
 
 
+# ---- char-lm ----------------------------------------------------------------------------------
+LM_PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hy", "bias_y")
+N_SAMPLES = 100_000
+
+
+def softmax_cross_entropy(ns, inp):
+    loss, dlogits = _call(ns, "softmax_cross_entropy", (inp["logits"], inp["targets"].astype(np.int64)), 2)
+    return {"loss": loss, "dlogits": dlogits}
+
+
+def softmax_with_temperature(ns, inp):
+    return {"probs": _fn(ns, "softmax_with_temperature")(inp["logits"], float(inp["temperature"]))}
+
+
+def sample_with_temperature(ns, inp):
+    """N draws from the rows of N copies of the logits, with a generator seeded by the grader's input."""
+    z, seed, tau = inp["logits"], int(inp["sample_seed"]), float(inp["temperature"])
+    f = _fn(ns, "sample_with_temperature")
+    draws = np.asarray(f(np.tile(z, (N_SAMPLES, 1)), tau, np.random.default_rng(seed)))
+    again = np.asarray(f(np.tile(z, (N_SAMPLES, 1)), tau, np.random.default_rng(seed)))
+    other = np.asarray(f(np.tile(z, (N_SAMPLES, 1)), tau, np.random.default_rng(seed + 1)))
+    if not np.array_equal(draws, again) or np.array_equal(draws, other):
+        raise DriverError("sample_with_temperature must draw its randomness from the generator `rng` it is given "
+                          "(the same generator state must give the same samples, another state other samples)")
+    if draws.shape != (N_SAMPLES,):
+        raise DriverError(f"sample_with_temperature must return one index per row, shape ({N_SAMPLES},); "
+                          f"got shape {draws.shape}")
+    if not np.issubdtype(draws.dtype, np.integer) or draws.min() < 0 or draws.max() >= len(z):
+        raise DriverError(f"sample_with_temperature must return integer indices in [0, V={len(z)}); "
+                          f"got {draws.dtype} values from {draws.min()} to {draws.max()}")
+    return {"frequencies": np.bincount(draws, minlength=len(z)) / N_SAMPLES}
+
+
+def _lm_outputs(name, out, first):
+    loss_or_losses, params, h_last = _tuple(out, 3, name)
+    if not isinstance(params, dict):
+        raise DriverError(f"{name} must return ({first}, dict of updated parameters, h_last); "
+                          f"got {type(params).__name__} second")
+    missing = [k for k in LM_PARAMS if k not in params]
+    if missing:
+        raise DriverError(f"{name} returned parameters without the keys {missing}")
+    return {**{f"new_{k}": params[k] for k in LM_PARAMS}, "h_last": h_last}
+
+
+def train_step(ns, inp):
+    params = {k: inp[k] for k in LM_PARAMS}
+    out = _fn(ns, "train_step")(params, inp["ids"].astype(np.int64), inp["h"], float(inp["lr"]))
+    return {"loss": _tuple(out, 3, "train_step")[0], **_lm_outputs("train_step", out, "loss")}
+
+
+def train_stream(ns, inp):
+    params = {k: inp[k] for k in LM_PARAMS}
+    out = _fn(ns, "train_stream")(params, inp["streams"].astype(np.int64), int(inp["T"]), float(inp["lr"]))
+    return {"losses": _tuple(out, 3, "train_stream")[0], **_lm_outputs("train_stream", out, "losses")}
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)

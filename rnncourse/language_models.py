@@ -1,0 +1,292 @@
+"""The language models of book/language-models.md: a recurrent network over a stream of symbols.
+
+For ids x_1..x_T (characters or words) the model reads x_t and predicts x_{t+1}:
+
+    e_t = onehot(x_t) (V,)  or an embedding row E[x_t] (D,)     input
+    h_t = cell(e_t, h_{t-1})                                      torch.nn.LSTM or tanh torch.nn.RNN, H units
+    z_t = W_hy h_t + b_y                                          logits (V,)
+    L = -(1 / TB) sum_{t,b} log softmax(z_t)[x_{t+1}]             nats per symbol; / ln 2 = bits
+
+trained with truncated BPTT over B parallel streams (:func:`rnncourse.data.language.batchify`): each
+window of T steps starts from the previous window's final state, detached (BPTT(T, T)).
+:class:`TorchLM` is the model the chapter trains (torch, one thread); :class:`ScratchLM` is the same
+model in NumPy with the hand-written backward of :mod:`rnncourse.scratch`, for the check that both
+follow the same loss curve. The chapter, ``benchmarks/experiments/language_seeds.py`` and
+``tests/test_claims_language.py`` share the named settings below.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import scratch
+from .data import CharVocab
+from .data.language import batchify, char_corpus, encode_chars, split_text, stream_windows
+
+
+@dataclass(frozen=True)
+class LMSetting:
+    """One named training setting of a language model (see the module docstring)."""
+
+    kind: str = "LSTM"            # "LSTM" or "RNN" (tanh)
+    hidden_size: int = 128
+    embedding_dim: int | None = None   # None: one-hot input (characters)
+    T: int = 64                   # truncation window (steps per batch)
+    batch_size: int = 32
+    steps: int = 400
+    lr: float = 3e-3
+    clip: float = 1.0
+    readout_scale: float = 1e-3   # W_hy ~ U(-s, s), b_y = 0 at initialisation: untrained loss ~ ln V
+    eval_every: int = 100
+    seeds: tuple = (0,)
+
+
+# book/language-models.md, sec-lm-training: the LSTM and the tanh RNN, 300 steps of 32 x 64 characters
+CHAR_CHAPTER = LMSetting(hidden_size=64, lr=2e-2, steps=300, seeds=(0, 1, 2))
+CHAR_RNN_CHAPTER = LMSetting(kind="RNN", hidden_size=64, lr=2e-2, steps=300, seeds=(0, 1, 2))
+# the n-gram baselines' smoothing strength (chosen on the validation split among 0.5 ... 16)
+NGRAM_BETA = 8.0
+
+
+class TorchLM(nn.Module):
+    """Embedding (or one-hot) -> torch.nn.LSTM / RNN -> Linear read-out. ids (T, B) long -> logits (T, B, V)."""
+
+    def __init__(self, V: int, setting: LMSetting):
+        super().__init__()
+        if setting.kind not in ("LSTM", "RNN"):
+            raise ValueError(f"kind must be 'LSTM' or 'RNN'; got {setting.kind!r}")
+        self.V, self.setting = int(V), setting
+        D = setting.embedding_dim
+        self.embed = None if D is None else nn.Embedding(V, D)
+        rnn = nn.LSTM if setting.kind == "LSTM" else nn.RNN
+        self.rnn = rnn(V if D is None else D, setting.hidden_size)
+        self.head = nn.Linear(setting.hidden_size, V)
+        with torch.no_grad():
+            self.head.weight.uniform_(-setting.readout_scale, setting.readout_scale)
+            self.head.bias.zero_()
+
+    def inputs(self, ids):
+        if self.embed is not None:
+            return self.embed(ids)
+        return nn.functional.one_hot(ids, self.V).to(self.head.weight.dtype)
+
+    def forward(self, ids, state=None):
+        out, state = self.rnn(self.inputs(ids), state)
+        return self.head(out), state
+
+
+def detach(state):
+    return None if state is None else (tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach())
+
+
+def nats(logits, targets) -> torch.Tensor:
+    """Mean cross-entropy in nats of logits (T, B, V) against targets (T, B)."""
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+
+@torch.no_grad()
+def evaluate_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> float:
+    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows)."""
+    model.eval()
+    total, count, state = 0.0, 0, None
+    for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
+        logits, state = model(torch.from_numpy(x), state)
+        total += nats(logits, torch.from_numpy(y)).item() * y.size
+        count += y.size
+    model.train()
+    return total / count / math.log(2)
+
+
+@dataclass
+class LMRun:
+    """A training run: training loss (nats) per step, validation bits per symbol every eval_every steps."""
+
+    label: str
+    model: TorchLM
+    train_nats: list = field(default_factory=list)
+    eval_steps: list = field(default_factory=list)
+    valid_bits: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, label: str | None = None,
+             valid_limit: int = 100_000) -> LMRun:
+    """Train a :class:`TorchLM` with truncated BPTT over the stream ``train_ids``, carrying the state.
+
+    Adam (lr) with gradient-norm clipping; the stream is read as ``batch_size`` parallel pieces in windows
+    of T steps, from the start again when it runs out. Validation bits on the first ``valid_limit``
+    symbols of ``valid_ids`` every ``eval_every`` steps (and at the end).
+    """
+    torch.manual_seed(seed)
+    model = TorchLM(V, setting)
+    run = LMRun(label or setting.kind, model)
+    optimizer = torch.optim.Adam(model.parameters(), lr=setting.lr)
+    streams = batchify(np.asarray(train_ids), setting.batch_size)
+    valid = np.asarray(valid_ids)[:valid_limit]
+    windows, state, step = stream_windows(streams, setting.T), None, 0
+    start = time.perf_counter()
+    while step < setting.steps:
+        try:
+            x, y = next(windows)
+        except StopIteration:
+            windows, state = stream_windows(streams, setting.T), None
+            continue
+        logits, state = model(torch.from_numpy(x), detach(state))
+        loss = nats(logits, torch.from_numpy(y))
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), setting.clip)
+        optimizer.step()
+        step += 1
+        run.train_nats.append(loss.item())
+        if step % setting.eval_every == 0 or step == setting.steps:
+            run.eval_steps.append(step)
+            run.valid_bits.append(evaluate_bits(model, valid))
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def char_data(name: str = "wiki"):
+    """(vocab, train_ids, valid_ids, test_ids) of a character corpus with the fixed split."""
+    text = char_corpus(name)
+    vocab = CharVocab(text)
+    return (vocab,) + tuple(encode_chars(part, vocab.chars) for part in split_text(text))
+
+
+class ScratchLM:
+    """:class:`TorchLM` in NumPy: one-hot input or an embedding, scratch.LSTM / RNN + scratch.Linear, with
+    the hand-written backward of :mod:`rnncourse.scratch`.
+
+    ``params`` and ``grads`` use the torch model's ``state_dict`` keys (``embed.weight`` (V, D) when
+    ``setting.embedding_dim`` is set, ``rnn.weight_ih_l0``, ..., ``head.weight``, ``head.bias``), so
+    ``load_torch`` copies an initialisation across. The embedding's gradient is the sum of dL/de_t over
+    the positions that looked up each row (``np.add.at``), as an embedding layer does (book/word2vec.md).
+    """
+
+    def __init__(self, V: int, setting: LMSetting, dtype=np.float64):
+        H, D = setting.hidden_size, setting.embedding_dim
+        self.V = int(V)
+        self.dtype = np.dtype(dtype)
+        I = V if D is None else D
+        self.rnn = (scratch.LSTM(I, H, dtype=dtype) if setting.kind == "LSTM"
+                    else scratch.RNN(I, H, nonlinearity="tanh", dtype=dtype))
+        self.head = scratch.Linear(H, V, dtype=dtype)
+        self.params = {**{f"rnn.{k}": v for k, v in self.rnn.params.items()},
+                       **{f"head.{k}": v for k, v in self.head.params.items()}}
+        self.grads = {**{f"rnn.{k}": v for k, v in self.rnn.grads.items()},
+                      **{f"head.{k}": v for k, v in self.head.grads.items()}}
+        if D is not None:
+            self.params["embed.weight"] = np.random.default_rng(0).standard_normal((V, D)).astype(dtype)
+            self.grads["embed.weight"] = np.zeros((V, D), dtype=dtype)
+        self._ids = None
+
+    def load_torch(self, model: TorchLM) -> None:
+        for k, v in model.state_dict().items():
+            if k not in self.params:
+                raise ValueError(f"no parameter {k!r} in the scratch model (it has {sorted(self.params)})")
+            self.params[k][...] = v.detach().numpy()
+
+    def forward(self, ids, state=None):
+        """ids (T, B) -> (logits (T, B, V), final state)."""
+        self._ids = np.asarray(ids)
+        if "embed.weight" in self.params:
+            x = self.params["embed.weight"][self._ids]                 # e_t = E[x_t]: a row lookup
+        else:
+            x = np.eye(self.V, dtype=self.dtype)[self._ids]            # e_t = onehot(x_t)
+        out, state = self.rnn.forward(x, state)
+        return self.head.forward(out), state
+
+    def loss_and_grads(self, x_ids, y_ids, state=None):
+        """Mean cross-entropy (nats) of one window, its gradients in ``self.grads`` (zeroed first), final state.
+
+        The backward stops at the window's start (the state that came in is a constant): BPTT(T, T).
+        """
+        logits, state = self.forward(x_ids, state)
+        T, B, V = logits.shape
+        loss, dz = scratch.softmax_cross_entropy(logits.reshape(T * B, V), np.asarray(y_ids).reshape(-1))
+        for g in self.grads.values():
+            g.fill(0)
+        dh = self.head.backward(dz.reshape(T, B, V))
+        dx, _ = self.rnn.backward(dh)
+        if "embed.weight" in self.params:
+            np.add.at(self.grads["embed.weight"], self._ids.reshape(-1), dx.reshape(T * B, -1))
+        return loss, state
+
+
+def scratch_training_curve(model: ScratchLM, windows, setting: LMSetting) -> list:
+    """Losses of consecutive windows trained with scratch Adam + norm clipping, carrying the state."""
+    optimizer = scratch.Adam(model.params, lr=setting.lr)
+    losses, state = [], None
+    for x, y in windows:
+        loss, state = model.loss_and_grads(x, y, state)
+        scratch.clip_grad_norm(model.grads, setting.clip)
+        optimizer.step(model.grads)
+        losses.append(loss)
+    return losses
+
+
+def torch_training_curve(model: TorchLM, windows, setting: LMSetting) -> list:
+    """The same loop as :func:`scratch_training_curve` with autograd and torch.optim.Adam."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=setting.lr)
+    losses, state = [], None
+    for x, y in windows:
+        logits, state = model(torch.from_numpy(np.asarray(x)), detach(state))
+        loss = nats(logits, torch.from_numpy(np.asarray(y)))
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), setting.clip)
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+WORD_VOCAB = 2000                     # the 1,999 most frequent training words + <unk>
+WORD_CHAPTER = LMSetting(embedding_dim=32, hidden_size=64, T=32, batch_size=32, steps=200, lr=1e-2,
+                         eval_every=100, seeds=(0, 1, 2))
+
+
+def word_data(name: str = "wiki", size: int = WORD_VOCAB):
+    """(words, train_ids, valid_ids, test_ids): the word stream with the fixed split, the ``size - 1``
+    most frequent TRAINING words and ``<unk>`` for every other word."""
+    from .data.language import word_ids, word_list
+
+    train, valid, test = split_text(char_corpus(name).split(" "))
+    words = word_list(train, size)
+    return (words,) + tuple(word_ids(part, words) for part in (train, valid, test))
+
+
+def step_function(model: TorchLM):
+    """The model as a step function for :mod:`rnncourse.sampling` / :mod:`rnncourse.decoding`:
+    ``logits (K, V) ndarray, state = step(tokens (K,), state)``."""
+    @torch.no_grad()
+    def step(tokens, state):
+        logits, state = model(torch.as_tensor(np.asarray(tokens)).reshape(1, -1), state)
+        return logits[0].numpy().astype(np.float64), state
+    return step
+
+
+@torch.no_grad()
+def prime(model: TorchLM, ids):
+    """The state after reading ``ids`` (all but the last), to continue from ``ids[-1]``."""
+    ids = np.asarray(ids)
+    if len(ids) < 2:
+        return None
+    _, state = model(torch.as_tensor(ids[:-1]).reshape(-1, 1))
+    return state
+
+
+def char_seed_study(settings=(CHAR_CHAPTER, CHAR_RNN_CHAPTER)) -> dict:
+    """Test bits per character of each setting's seeds, and the 3-gram and 5-gram on the same split."""
+    from .ngram import NGram
+
+    vocab, train_ids, valid_ids, test_ids = char_data("wiki")
+    V = len(vocab)
+    out = {f"{n}-gram": NGram(train_ids, V, n, NGRAM_BETA).bits(test_ids) for n in (3, 5)}
+    for s in settings:
+        out[s.kind] = [evaluate_bits(train_lm(train_ids, valid_ids, V, s, seed).model, test_ids) for seed in s.seeds]
+    return out
