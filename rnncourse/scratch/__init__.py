@@ -15,12 +15,15 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
+    deep_transition DeepTransitionCell, DeepRNN  (Pascanu et al. 2014: DT, DT(S), DO, DOT)
+    recursive      recursive_forward/backward, TreeNet  (networks over trees; not a cell over time)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
 from .cell import Cell
+from .deep_transition import DeepRNN, DeepTransitionCell, deep_rnn_parameters
 from .dropout import variational_masks
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
 from .engine import truncation_windows
@@ -74,4 +77,5 @@ __all__ = [
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
     "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
     "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
+    "DeepRNN", "DeepTransitionCell", "deep_rnn_parameters",
 ]
