@@ -170,3 +170,119 @@ def train_trees(kind: str, setting: TreeSetting = TREES, seed: int = 0) -> TreeR
             optimizer.step(grads)
     pred = head.forward(model.forward(test_trees))[:, 0] * scale
     return TreeRun(kind, seed, pred, test_values)
+
+
+# ---- deep RNNs on characters ------------------------------------------------------------------------
+DEEP_KINDS = ("RNN", "stacked", "DT", "DT(S)", "DO", "DOT")   # "stacked": two RNN layers
+
+
+@dataclass(frozen=True)
+class CharSetting:
+    budget: int = 8000           # parameters per model (recurrent part + read-out), matched within one H step
+    T: int = 50
+    batch_size: int = 32
+    steps: int = 1000
+    lr: float = 3e-3
+    clip: float = 1.0
+    eval_every: int = 250
+    eval_windows: int = 64       # held-out windows of T + 1 characters
+    seeds: tuple = (0, 1, 2)
+
+
+CHAR_STUDY = CharSetting()                                   # benchmarks/experiments/deep_seeds.py, test_claims_deep.py
+CHAR_PAGE = CharSetting(steps=150, eval_every=50, seeds=(0,))   # the short run drawn on the page
+
+
+def char_text():
+    """The Lee corpus (gensim's test data) as one string of lower-case letters and spaces, and its split:
+    (vocabulary, training indices (90 %), held-out indices (last 10 %))."""
+    from .data import CharVocab, lee_background
+
+    text = " ".join(" ".join(doc) for doc in lee_background())
+    vocab = CharVocab(text)
+    idx = vocab.encode(text)
+    cut = int(0.9 * len(idx))
+    return vocab, idx[:cut], idx[cut:]
+
+
+def deep_model(kind: str, V: int, H: int, seed: int = 0, dtype=np.float32):
+    """rnncourse.scratch.DeepRNN of one kind (``stacked``: two plain RNN layers) with one-hot input of size V."""
+    from .scratch import DeepRNN
+
+    if kind == "stacked":
+        return DeepRNN.of_kind("RNN", V, H, num_layers=2, rng=seed, dtype=dtype)
+    return DeepRNN.of_kind(kind, V, H, rng=seed, dtype=dtype)
+
+
+def char_parameters(kind: str, V: int, H: int) -> int:
+    """Parameters of :func:`deep_model` plus its linear read-out H -> V (weights and bias)."""
+    from .scratch.deep_transition import deep_rnn_parameters
+
+    rec = deep_rnn_parameters("RNN", V, H, num_layers=2) if kind == "stacked" else deep_rnn_parameters(kind, V, H)
+    return rec + H * V + V
+
+
+def char_hidden(kind: str, V: int, budget: int) -> int:
+    """The largest H whose model (with read-out) has at most ``budget`` parameters."""
+    H = 1
+    while char_parameters(kind, V, H + 1) <= budget:
+        H += 1
+    return H
+
+
+@dataclass
+class CharRun:
+    kind: str
+    seed: int
+    hidden_size: int
+    parameters: int
+    steps: list
+    bpc: list                    # held-out bits per character at each evaluated step
+
+    @property
+    def final(self) -> float:
+        return self.bpc[-1]
+
+
+def train_char(kind: str, setting: CharSetting = CHAR_STUDY, seed: int = 0, data=None) -> CharRun:
+    """Train one deep-RNN kind at the setting's parameter budget as a character model (next character,
+    softmax cross-entropy, Adam, norm clipping, random windows of the training text), in float32 with the
+    hand-written backward of rnncourse.scratch; held-out bits per character (mean cross-entropy / ln 2 over
+    ``eval_windows`` fixed windows of the held-out text)."""
+    from .scratch import softmax_cross_entropy
+
+    if kind not in DEEP_KINDS:
+        raise ValueError(f"kind must be one of {DEEP_KINDS}; got {kind!r}")
+    vocab, train_idx, held_idx = char_text() if data is None else data
+    V = len(vocab)
+    H = char_hidden(kind, V, setting.budget)
+    model = deep_model(kind, V, H, seed)
+    head = Linear(H, V, dtype=np.float32, rng=seed + 1)
+    params = {**{f"m.{k}": v for k, v in model.params.items()}, **{f"h.{k}": v for k, v in head.params.items()}}
+    grads = {**{f"m.{k}": v for k, v in model.grads.items()}, **{f"h.{k}": v for k, v in head.grads.items()}}
+    optimizer = Adam(params, lr=setting.lr)
+    eye = np.eye(V, dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    starts = np.random.default_rng(1_000_003).integers(0, len(held_idx) - setting.T - 1, setting.eval_windows)
+    held = np.stack([held_idx[s:s + setting.T + 1] for s in starts], axis=1)        # (T + 1, B)
+
+    def loss_of(windows, backward=False):
+        out, _ = model.forward(eye[windows[:-1]])
+        logits = head.forward(out.reshape(-1, H))
+        loss, d_logits = softmax_cross_entropy(logits, windows[1:].reshape(-1))
+        if backward:
+            model.zero_grad()
+            head.zero_grad()
+            model.backward(head.backward(d_logits).reshape(out.shape))
+        return loss
+
+    run = CharRun(kind, seed, H, sum(v.size for v in params.values()), [], [])
+    for step in range(1, setting.steps + 1):
+        s = rng.integers(0, len(train_idx) - setting.T - 1, setting.batch_size)
+        loss_of(np.stack([train_idx[i:i + setting.T + 1] for i in s], axis=1), backward=True)
+        clip_grad_norm(grads, setting.clip)
+        optimizer.step(grads)
+        if step % setting.eval_every == 0:
+            run.bpc.append(loss_of(held) / np.log(2))
+            run.steps.append(step)
+    return run

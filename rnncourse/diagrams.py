@@ -67,3 +67,42 @@ def draw_tree(tree, label=None, ax=None, title: str = ""):
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+DEEP_LAYOUTS = {   # kind: nodes name -> (x, y, label, style); edges (from, to[, label])
+    "RNN": ({"x": (2, 0), "hp": (0, 1.4), "h": (2, 1.4), "y": (2, 2.8)},
+            [("x", "h"), ("hp", "h"), ("h", "y")]),
+    "stacked": ({"x": (2, 0), "h1p": (0, 1.4), "h1": (2, 1.4), "h2p": (0, 2.8), "h2": (2, 2.8), "y": (2, 4.2)},
+                [("x", "h1"), ("h1p", "h1"), ("h1", "h2"), ("h2p", "h2"), ("h2", "y")]),
+    "DT": ({"x": (2, 0), "hp": (0, 1.4), "z": (2, 1.4), "h": (2, 2.8), "y": (2, 4.2)},
+           [("x", "z"), ("hp", "z"), ("z", "h"), ("h", "y")]),
+    "DT(S)": ({"x": (2, 0), "hp": (0, 1.4), "z": (2, 1.4), "h": (2, 2.8), "y": (2, 4.2)},
+              [("x", "z"), ("hp", "z"), ("z", "h"), ("hp", "h", "shortcut"), ("h", "y")]),
+    "DO": ({"x": (2, 0), "hp": (0, 1.4), "h": (2, 1.4), "o": (2, 2.8), "y": (2, 4.2)},
+           [("x", "h"), ("hp", "h"), ("h", "o"), ("o", "y")]),
+    "DOT": ({"x": (2, 0), "hp": (0, 1.4), "z": (2, 1.4), "h": (2, 2.8), "o": (2, 4.2), "y": (2, 5.6)},
+            [("x", "z"), ("hp", "z"), ("z", "h"), ("h", "o"), ("o", "y")]),
+}
+_LABELS = {"x": (r"$x_t$", "input"), "hp": (r"$h_{t-1}$", "hidden"), "h": (r"$h_t$", "hidden"),
+           "z": (r"$z_t$", "op"), "o": (r"$o_t$", "op"), "y": (r"$y_t$", "output"),
+           "h1p": (r"$h^{(1)}_{t-1}$", "hidden"), "h1": (r"$h^{(1)}_t$", "hidden"),
+           "h2p": (r"$h^{(2)}_{t-1}$", "hidden"), "h2": (r"$h^{(2)}_t$", "hidden")}
+
+
+def deep_rnn_graph(kind: str):
+    """nodes, edges of one time step of a deep RNN of Pascanu et al. (2014): ``kind`` in DEEP_LAYOUTS.
+    Grey boxes (z_t, o_t) are the extra nonlinear layers; h_{t-1} is the previous step's state."""
+    if kind not in DEEP_LAYOUTS:
+        raise ValueError(f"kind must be one of {tuple(DEEP_LAYOUTS)}; got {kind!r}")
+    places, edges = DEEP_LAYOUTS[kind]
+    return {name: (*xy, *_LABELS[name]) for name, xy in places.items()}, edges
+
+
+def draw_deep_rnn(kind: str, ax=None):
+    """One time step of a deep RNN (see :func:`deep_rnn_graph`), titled with its kind. Returns the Axes."""
+    nodes, edges = deep_rnn_graph(kind)
+    ax = draw_graph(nodes, edges, ax=ax, node_size=(0.95, 0.55))
+    ax.set_xlim(-0.8, 2.8)
+    ax.set_ylim(-0.6, 6.2)
+    ax.set_title(kind, fontsize=11)
+    return ax

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.deep_runs import LOOKAHEAD, STUDY_SEEDS, TREES, train_lookahead, train_trees
+from rnncourse.deep_runs import (CHAR_STUDY, DEEP_KINDS, LOOKAHEAD, STUDY_SEEDS, TREES, char_text, train_char,
+                                 train_lookahead, train_trees)
 
 pytestmark = pytest.mark.slow
 
@@ -35,3 +36,36 @@ def test_the_tree_net_regresses_subtraction_trees_and_the_bag_of_leaves_cannot_i
     assert all(r.test_mse < 0.25 for r in tree), [r.test_mse for r in tree]
     assert all(r.test_mse > 0.95 * r.variance for r in bag), [(r.test_mse, r.variance) for r in bag]
     assert all(t.test_mse < 0.02 * b.test_mse for t, b in zip(tree, bag))
+
+
+@pytest.fixture(scope="module")
+def char_runs():
+    """The six kinds at 8,000 parameters, three seeds (18 runs, about a minute of CPU on one thread)."""
+    data = char_text()
+    return {kind: [train_char(kind, CHAR_STUDY, seed, data) for seed in CHAR_STUDY.seeds] for kind in DEEP_KINDS}
+
+
+def test_every_character_model_ends_in_the_stated_band(char_runs):
+    """"all eighteen runs ended between 2.55 and 2.75 bits per character" """
+    assert CHAR_STUDY.steps == 1000 and CHAR_STUDY.budget == 8000 and len(CHAR_STUDY.seeds) == 3
+    finals = {kind: [r.final for r in runs] for kind, runs in char_runs.items()}
+    assert all(2.55 < f < 2.75 for fs in finals.values() for f in fs), finals
+
+
+def test_stacking_and_depth_in_the_step_beat_the_shallow_rnn_in_every_seed(char_runs):
+    """"the stacked RNN ended lowest of the six in every seed, ... stacked, DT, DT(S) and DO each ended below
+    the shallow RNN in every seed" """
+    for seed in range(len(CHAR_STUDY.seeds)):
+        final = {kind: runs[seed].final for kind, runs in char_runs.items()}
+        assert min(final, key=final.get) == "stacked", final
+        for kind in ("stacked", "DT", "DT(S)", "DO"):
+            assert final[kind] < final["RNN"], (seed, final)
+
+
+def test_dot_is_within_noise_of_the_shallow_rnn(char_runs):
+    """"DOT's mean over the seeds is within 0.02 bits of the shallow RNN's, and its spread across seeds is larger
+    than that gap" """
+    dot = np.array([r.final for r in char_runs["DOT"]])
+    rnn = np.array([r.final for r in char_runs["RNN"]])
+    gap = abs(dot.mean() - rnn.mean())
+    assert gap < 0.02 and dot.max() - dot.min() > gap, (dot, rnn)

@@ -4,15 +4,19 @@
 
 The look-ahead task (one- and bidirectional torch.nn.GRU, named setting LOOKAHEAD) and the subtraction
 trees (recursive network and bag of leaves, named setting TREES), each over the ten seeds STUDY_SEEDS of
-rnncourse.deep_runs, torch on one thread. tests/test_claims_deep.py asserts what the chapter says about
+rnncourse.deep_runs, torch on one thread; then the six deep-RNN kinds at 8,000 parameters as character
+models of the Lee corpus (named setting CHAR_STUDY, its three seeds; section sec-deep-chars). tests/test_claims_deep.py asserts what the chapter says about
 these runs; rerun it under a second kernel (OPENBLAS_CORETYPE=Haswell for NumPy; ATEN_CPU_CAPABILITY=avx2
 MKL_ENABLE_INSTRUCTIONS=AVX2 for torch) before quoting a change.
 """
+import os
 import time
 
-import torch
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: extra BLAS threads only add overhead
+import torch  # noqa: E402
 
-from rnncourse.deep_runs import LOOKAHEAD, STUDY_SEEDS, TREES, train_lookahead, train_trees
+from rnncourse.deep_runs import (CHAR_STUDY, DEEP_KINDS, LOOKAHEAD, STUDY_SEEDS, TREES, char_text,  # noqa: E402
+                                 train_char, train_lookahead, train_trees)
 
 torch.set_num_threads(1)
 
@@ -30,3 +34,10 @@ for kind in ("tree", "bag"):
         run = train_trees(kind, TREES, seed)
         print(f"{'trees':10} {kind:14} {seed:4d} {f'MSE {run.test_mse:.3f} / var {run.variance:.2f}':>24} "
               f"{time.perf_counter() - start:8.1f}", flush=True)
+char_data = char_text()
+for seed in CHAR_STUDY.seeds:
+    for kind in DEEP_KINDS:
+        start = time.perf_counter()
+        run = train_char(kind, CHAR_STUDY, seed, char_data)
+        curve = " ".join(f"{b:.3f}" for b in run.bpc)
+        print(f"{'chars':10} {kind:14} {seed:4d} {f'bpc {curve}':>24} {time.perf_counter() - start:8.1f}", flush=True)
