@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.deep_runs import (CHAR_STUDY, DEEP_KINDS, LOOKAHEAD, STUDY_SEEDS, TREES, char_text, train_char,
-                                 train_lookahead, train_trees)
+from rnncourse.deep_runs import (
+    CHAR_STUDY,
+    DEEP_KINDS,
+    LOOKAHEAD,
+    STUDY_SEEDS,
+    TREES,
+    char_text,
+    train_char,
+    train_lookahead,
+    train_trees,
+)
 
 pytestmark = pytest.mark.slow
 

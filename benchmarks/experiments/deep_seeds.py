@@ -15,8 +15,17 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: extra BLAS threads only add overhead
 import torch  # noqa: E402
 
-from rnncourse.deep_runs import (CHAR_STUDY, DEEP_KINDS, LOOKAHEAD, STUDY_SEEDS, TREES, char_text,  # noqa: E402
-                                 train_char, train_lookahead, train_trees)
+from rnncourse.deep_runs import (  # noqa: E402
+    CHAR_STUDY,
+    DEEP_KINDS,
+    LOOKAHEAD,
+    STUDY_SEEDS,
+    TREES,
+    char_text,
+    train_char,
+    train_lookahead,
+    train_trees,
+)
 
 torch.set_num_threads(1)
 
