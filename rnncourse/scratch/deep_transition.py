@@ -32,6 +32,13 @@ KINDS = {   # name: (deep_transition, shortcut, deep_output)
 }
 
 
+def kind_flags(kind: str) -> dict:
+    """The constructor flags of a kind by name: kind_flags("DOT") == {"deep_transition": True, ...}."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {tuple(KINDS)}; got {kind!r}")
+    return dict(zip(("deep_transition", "shortcut", "deep_output"), KINDS[kind]))
+
+
 class DeepTransitionCell(Cell):
     """One step of a deep-transition / deep-output RNN (see the module docstring). State (h,) or, with a
     deep output, (h, o) with output o (o is never fed back; only h is exposed as the module's state)."""
@@ -127,19 +134,13 @@ class DeepRNN(Recurrent):
 
     @classmethod
     def of_kind(cls, kind: str, input_size, hidden_size, **kwargs):
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {tuple(KINDS)}; got {kind!r}")
-        deep_transition, shortcut, deep_output = KINDS[kind]
-        return cls(input_size, hidden_size, deep_transition=deep_transition, shortcut=shortcut,
-                   deep_output=deep_output, **kwargs)
+        return cls(input_size, hidden_size, **kind_flags(kind), **kwargs)
 
 
 def deep_rnn_parameters(kind: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True) -> int:
     """Parameters of ``DeepRNN.of_kind(kind, ...)`` (num_layers stacked, one direction), in closed form:
     per layer H I + H^2 + H (the RNN part, bias b_ih only), + H^2 + H (DT), + H^2 (shortcut), + H^2 + H (DO)."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {tuple(KINDS)}; got {kind!r}")
-    deep_transition, shortcut, deep_output = KINDS[kind]
+    deep_transition, shortcut, deep_output = kind_flags(kind).values()
     H, b = hidden_size, int(bias)
     total = 0
     for layer in range(num_layers):

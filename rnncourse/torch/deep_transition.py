@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import torch
 
-from ..scratch.deep_transition import KINDS
 from ..scratch.deep_transition import DeepTransitionCell as _Decl
+from ..scratch.deep_transition import kind_flags
 from .module import Recurrent, TorchCell
 
 
@@ -40,8 +40,4 @@ class DeepRNN(Recurrent):
 
     @classmethod
     def of_kind(cls, kind: str, input_size, hidden_size, **kwargs):
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {tuple(KINDS)}; got {kind!r}")
-        deep_transition, shortcut, deep_output = KINDS[kind]
-        return cls(input_size, hidden_size, deep_transition=deep_transition, shortcut=shortcut,
-                   deep_output=deep_output, **kwargs)
+        return cls(input_size, hidden_size, **kind_flags(kind), **kwargs)
