@@ -205,6 +205,34 @@ def train_stream(ns, inp):
     return {"losses": _tuple(out, 3, "train_stream")[0], **_lm_outputs("train_stream", out, "losses")}
 
 
+# ---- deep-bidirectional-recursive ---------------------------------------------------------------
+BIRNN_PARAMS = tuple(name + sfx for sfx in ("", "_reverse") for name in PARAMS)
+
+
+def birnn_forward(ns, inp):
+    params = {k: inp[k] for k in BIRNN_PARAMS}
+    return {"out": _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)[0]}
+
+
+def birnn_backward(ns, inp):
+    params = {k: inp[k] for k in BIRNN_PARAMS}
+    _, cache = _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)
+    return _grads(_fn(ns, "birnn_backward")(inp["dout"], cache), ("x", "h0") + BIRNN_PARAMS, "birnn_backward")
+
+
+def _tree_args(inp):
+    return inp["x"], np.asarray(inp["children"]).astype(np.int64), inp["weight"], inp["bias"]
+
+
+def tree_forward(ns, inp):
+    return {"h": _call(ns, "tree_forward", _tree_args(inp), 2)[0]}
+
+
+def tree_backward(ns, inp):
+    _, cache = _call(ns, "tree_forward", _tree_args(inp), 2)
+    return _grads(_fn(ns, "tree_backward")(inp["dh_root"], cache), ("x", "weight", "bias"), "tree_backward")
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)

@@ -19,12 +19,15 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     rmlp           RMLPCell, RMLP            every layer, the output included, fed back to itself
     hopfield       Hopfield, hebbian_weights, energy, recall   (Hopfield 1982; not a cell over time)
     rtrl           rtrl, operation_counts    real-time recurrent learning (Williams & Zipser 1989)
+    deep_transition DeepTransitionCell, DeepRNN  (Pascanu et al. 2014: DT, DT(S), DO, DOT)
+    recursive      recursive_forward/backward, TreeNet  (networks over trees; not a cell over time)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
 from .cell import Cell
+from .deep_transition import DeepRNN, DeepTransitionCell, deep_rnn_parameters
 from .dropout import variational_masks
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
 from .engine import truncation_windows
@@ -84,4 +87,5 @@ __all__ = [
     "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
     "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "rtrl", "operation_counts",
     "Hopfield", "hebbian_weights", "energy", "recall", "overlap", "corrupt", "recall_overlap",
+    "DeepRNN", "DeepTransitionCell", "deep_rnn_parameters",
 ]

@@ -4,6 +4,7 @@ Twins of ``rnncourse.scratch``, with the same structure: one cell per model (mod
 loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same state_dict keys as
 torch.nn where torch.nn has the model.
 """
+from .deep_transition import DeepRNN, DeepTransitionCell
 from .gru import GRU, GRUCell
 from .init import initialise_
 from .jordan import Jordan, JordanCell
@@ -23,4 +24,4 @@ __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "
            "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN",
            "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_",
            "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows",
-           "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell"]
+           "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "DeepRNN", "DeepTransitionCell"]
