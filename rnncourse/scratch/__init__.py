@@ -15,11 +15,14 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
+    attention      AttentionGRUCell          additive attention (Bahdanau et al. 2015) in a GRU decoder cell
+    seq2seq        Seq2Seq                   encoder-decoder (Sutskever et al. 2014; Cho et al. 2014)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
+from .attention import AttentionGRUCell, attention_backward, attention_forward
 from .cell import Cell
 from .dropout import variational_masks
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
@@ -39,6 +42,7 @@ from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
 from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from .seq2seq import Seq2Seq, masked_cross_entropy
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 from .word2vec import (
     Word2Vec,
@@ -74,4 +78,5 @@ __all__ = [
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
     "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
     "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
+    "Seq2Seq", "masked_cross_entropy", "AttentionGRUCell", "attention_forward", "attention_backward",
 ]
