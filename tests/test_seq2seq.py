@@ -186,3 +186,6 @@ def test_vocab_and_batches():
     assert tgt_in.T.tolist() == [[BOS, 5, PAD], [BOS, 4, 3]]
     assert tgt_out.T.tolist() == [[5, EOS, PAD], [4, 3, EOS]]
     assert vocab.decode([4, 3, EOS, 5]) == ["b", "a"]
+    src, _, _ = make_batch([("ab", "c")], vocab, vocab, src_len=4)
+    assert src.T.tolist() == [[PAD, PAD, 3, 4]]
+    assert dates.MAX_SOURCE_LENGTH == max(len(s) for s, _ in dates.date_pairs(20000, rng=10))

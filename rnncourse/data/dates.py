@@ -22,6 +22,8 @@ FORMATS = ("{d} {Month} {Y}", "{Month} {d}, {Y}", "{d} {Mon} {Y}", "{Mon} {d} {Y
            "{Weekday} {Month} {d}, {Y}", "{dd}.{mm}.{Y}", "{Y} {Month} {d}")
 SOURCE_SYMBOLS = "".join(sorted(set("".join(MONTHS + WEEKDAYS) + "0123456789 ,.")))
 TARGET_SYMBOLS = "0123456789-"
+MAX_SOURCE_LENGTH = max(len(f.format(d="30", dd="30", m="12", mm="12", Y="2000", Month=max(MONTHS, key=len),
+                                     Mon="Sep", Weekday=max(WEEKDAYS, key=len))) for f in FORMATS)
 
 
 def format_date(date: datetime.date, fmt: str) -> str:

@@ -10,6 +10,8 @@ every model of the course):
     tgt_out  (T, B)  y_1 ... y_n EOS ...: what it must predict at each step, right-padded with PAD
 
 With ``reverse_source`` the source is read back to front (Sutskever et al. 2014); padding stays on the left.
+With ``src_len`` every source is padded to at least that length, so that a model always sees the same
+amount of padding, in training and in use, whatever else is in the batch.
 """
 from __future__ import annotations
 
@@ -64,13 +66,16 @@ class TokenVocab:
         return out
 
 
-def make_batch(pairs, src_vocab: TokenVocab, tgt_vocab: TokenVocab, reverse_source: bool = False):
-    """(src (S, B), tgt_in (T, B), tgt_out (T, B)) int64 arrays from (source, target) pairs; see the module."""
+def make_batch(pairs, src_vocab: TokenVocab, tgt_vocab: TokenVocab, reverse_source: bool = False,
+               src_len: int | None = None):
+    """(src (S, B), tgt_in (T, B), tgt_out (T, B)) int64 arrays from (source, target) pairs; see the module.
+
+    S = the longest source, or ``src_len`` if that is longer."""
     if len(pairs) == 0:
         raise ValueError("make_batch needs at least one (source, target) pair; got none")
     srcs = [src_vocab.encode(s)[::-1] if reverse_source else src_vocab.encode(s) for s, _ in pairs]
     tgts = [tgt_vocab.encode(t) for _, t in pairs]
-    S, T, B = max(map(len, srcs)), max(map(len, tgts)) + 1, len(pairs)
+    S, T, B = max(max(map(len, srcs)), src_len or 0), max(map(len, tgts)) + 1, len(pairs)
     src = np.full((S, B), PAD, dtype=np.int64)
     tgt_in = np.full((T, B), PAD, dtype=np.int64)
     tgt_out = np.full((T, B), PAD, dtype=np.int64)
