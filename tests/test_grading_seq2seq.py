@@ -71,3 +71,5 @@ def test_submission_gets_expected_score_and_message(graded, name):
     feedback = (graded / name / "feedback.md").read_text()
     assert result["score"] == pytest.approx(score), feedback
     assert message in feedback, feedback
+    if name == "correct":                  # every cell ran clean, the "Try it" cell's assertion included
+        assert "Notes about your notebook" not in feedback, feedback
