@@ -25,6 +25,7 @@ from .attention import AttentionGRUCell
 from .functional import log_softmax
 from .gru import GRUCell
 from .losses import softmax_cross_entropy
+from .module import Recurrent
 
 PAD = 0
 
@@ -95,24 +96,10 @@ class Seq2Seq:
         self.encoder.grads = {k: self.grads[f"encoder.{k}_l0"] for k in self.encoder.params}
         self.decoder.grads = {k: self.grads[f"decoder.{k}{suffix}"] for k in self.decoder.params}
 
-    # ---- parameters ---------------------------------------------------------------------------------
-    def state_dict(self) -> dict:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Load arrays (or CPU tensors) in place, e.g. the torch twin's ``state_dict()``."""
-        missing, unexpected = set(self.params) - set(state_dict), set(state_dict) - set(self.params)
-        if missing or unexpected:
-            raise ValueError(f"state_dict keys do not match: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
-        for k, target in self.params.items():
-            value = np.asarray(state_dict[k])
-            if value.shape != target.shape:
-                raise ValueError(f"state_dict[{k!r}] must have shape {target.shape}; got {value.shape}")
-            target[...] = value
-
-    def zero_grad(self) -> None:
-        for g in self.grads.values():
-            g.fill(0)
+    # ---- parameters: the same dict surface as every module (state_dict keys of the torch twin) -----
+    state_dict = Recurrent.state_dict
+    load_state_dict = Recurrent.load_state_dict          # in place, from arrays or CPU tensors
+    zero_grad = Recurrent.zero_grad
 
     # ---- forward / backward -------------------------------------------------------------------------
     def encode(self, src):
