@@ -1,10 +1,11 @@
 """Additive attention (Bahdanau et al. 2015) and the attention GRU decoder cell, from tensor ops.
 
     keys = memory W_k^T;  e = v^T tanh(keys + h W_q^T);  alpha = softmax_S(e);  context = alpha @ memory
-    h' = GRU([x_t, context], h)                                   (torch.nn.GRU's step, gate order r, z, n)
+    h' = GRU([x_t, context], h)            torch's own fused GRU step (torch.gru_cell, what torch.nn.GRUCell runs)
 
 The twin of :mod:`rnncourse.scratch.attention`: same parameter names and shapes (declared by the scratch
-cell), arithmetic written again here; autograd does the backward. State (h, memory, keys) as there.
+cell), the attention written again here in tensor ops and the GRU step taken from torch itself (an
+independent reference, and fast); autograd does the backward. State (h, memory, keys) as there.
 """
 from __future__ import annotations
 
@@ -33,12 +34,6 @@ class AttentionGRUCell(TorchCell):
     def step(self, u, state):
         h, memory, keys = state
         context, _ = attention(h, memory, keys, self.p["attn_query"], self.p["attn_v"])
-        gx = torch.cat([u, context], dim=1) @ self.p["weight_ih"].T
-        gh = h @ self.p["weight_hh"].T
-        if "bias_ih" in self.p:
-            gx, gh = gx + self.p["bias_ih"], gh + self.p["bias_hh"]
-        gx_r, gx_z, gx_n = gx.chunk(3, dim=-1)
-        gh_r, gh_z, gh_n = gh.chunk(3, dim=-1)
-        r, z = torch.sigmoid(gx_r + gh_r), torch.sigmoid(gx_z + gh_z)
-        n = torch.tanh(gx_n + r * gh_n)
-        return ((1 - z) * n + z * h, memory, keys)
+        h_next = torch.gru_cell(torch.cat([u, context], dim=1), h, self.p["weight_ih"], self.p["weight_hh"],
+                                self.p.get("bias_ih"), self.p.get("bias_hh"))
+        return (h_next, memory, keys)
