@@ -76,12 +76,10 @@ class AttentionGRUCell(Cell):
         return shapes | {"attn_query": (A, H), "attn_key": (A, self.memory_size), "attn_v": (A,)}
 
     def _gru(self) -> GRUCell:
-        """The plain GRU step on [x_t, context_t], sharing this cell's GRU parameters (the same arrays)."""
+        """The plain GRU step on [x_t, context_t], holding this cell's GRU parameters (the same arrays)."""
         names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") if self.bias else ("weight_ih", "weight_hh")
-        gru = GRUCell.__new__(GRUCell)
-        gru.input_size, gru.hidden_size, gru.bias, gru.dtype = self.input_size + self.memory_size, self.hidden_size, self.bias, self.dtype
-        gru.params = {k: self.params[k] for k in names}
-        return gru
+        return GRUCell(self.input_size + self.memory_size, self.hidden_size, self.bias, dtype=self.dtype,
+                       params={k: self.params[k] for k in names})
 
     def zero_state(self, batch: int) -> tuple:
         zero = np.zeros((), dtype=self.dtype)
