@@ -35,17 +35,17 @@ BEAM_DEF = "def beam_search(step, state, start_token, end_token, max_len, beam_w
 CASES = {
     "correct": (lambda: nbformat.read(ROOT / "solutions" / "seq2seq.ipynb", as_version=4), 100, "Passed."),
     "blank": (lambda: nbformat.read(ROOT / "exercises" / "seq2seq.ipynb", as_version=4), 0, "NotImplementedError"),
-    # 30 + 20 + the beam_width=1 test of beam_search (50 / 5 tests)
+    # 15 + 25 + 15 + the beam_width=1 test of beam_search (45 / 5 tests)
     "beam-returns-greedy": (lambda: _edit(BEAM_DEF, BEAM_DEF + "    return [greedy_decode(step, state, start_token, end_token, max_len)]\n"),
-                            60, "beam_search"),
+                            64, "beam_search"),
     # every beam_expand test and every beam_search test fails (beam width 1 then takes the WORST token)
     "expand-keeps-the-worst": (lambda: _edit('order = np.argsort(-totals, axis=None, kind="stable")',
-                                             'order = np.argsort(totals, axis=None, kind="stable")'), 30, "beam_expand"),
+                                             'order = np.argsort(totals, axis=None, kind="stable")'), 40, "beam_expand"),
     "returns-a-tuple": (lambda: _edit("    return sorted(finished, key=lambda hypothesis: -hypothesis[1])",
                                       "    return tuple(sorted(finished, key=lambda hypothesis: -hypothesis[1]))"),
-                        50, "must return a non-empty list"),
-    # a separate cell imports the reference and beam_search calls it: beam_search is flagged statically (0 of 50)
-    "imports-reference": (_imports_reference, 50, "may not use the reference implementation"),
+                        55, "must return a non-empty list"),
+    # a separate cell imports the reference and beam_search calls it: beam_search is flagged statically (0 of 45)
+    "imports-reference": (_imports_reference, 55, "may not use the reference implementation"),
 }
 
 

@@ -175,6 +175,12 @@ def _search_args(inp):
     return (decoder_step(inp), inp["h0"].copy(), int(inp["start_token"]), int(inp["end_token"]), int(inp["max_len"]))
 
 
+def sequence_log_prob(ns, inp):
+    step, h0, start = decoder_step(inp), inp["h0"].copy(), int(inp["start_token"])
+    tokens = [int(t) for t in inp["tokens"]]
+    return {"log_prob": _fn(ns, "sequence_log_prob")(step, h0, start, tokens)}
+
+
 def greedy_decode(ns, inp):
     return _hypothesis(_fn(ns, "greedy_decode")(*_search_args(inp)), "greedy_decode")
 

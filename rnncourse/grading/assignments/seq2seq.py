@@ -1,4 +1,5 @@
-"""seq2seq: greedy decoding and beam search over a decoder step function that the notebook provides.
+"""seq2seq: scoring a sequence, greedy decoding and beam search over a decoder step function that the
+notebook provides.
 
 The decoder is a tiny tanh RNN with a softmax read-out (``drivers.decoder_step``, the grader's own copy of
 the notebook's ``make_step``), with random weights scaled so that its distributions are peaked. The
@@ -38,6 +39,33 @@ def make_decoder(V: int, H: int, max_len: int, scale: float, beam_width: int = 0
                 return inputs
         raise RuntimeError("no decoder where beam search beats greedy search")     # never seen
     return make
+
+
+def make_scored(V: int, H: int, length: int):
+    """A decoder (as make_decoder) and a random output of ``length`` tokens to score."""
+    def make(seed):
+        inputs = make_decoder(V, H, max_len=length, scale=2.0)(seed)
+        inputs["tokens"] = np.random.default_rng([seed, 7]).integers(0, V, length).astype(np.float64)
+        return inputs
+    return make
+
+
+def ref_score(inputs):
+    """log p(tokens | start) by the definition: feed each token, add the log-probability of the next one."""
+    step, state = decoder_step(inputs), inputs["h0"]
+    last, total = START, 0.0
+    for token in inputs["tokens"].astype(int).tolist():
+        log_probs, state = step(np.array([last]), state)
+        total += float(log_probs[0, token])
+        last = token
+    return {"log_prob": np.float64(total)}
+
+
+def score_tests():
+    cases = [("public (V=6, H=4, 5 tokens)", (6, 4, 5), False), ("hidden (V=3, H=2, 1 token)", (3, 2, 1), True),
+             ("hidden (V=12, H=7, 9 tokens)", (12, 7, 9), True)]
+    return tuple(Test(name, "sequence_log_prob", make_scored(*args), ref_score, hidden=hidden, rtol=1e-9)
+                 for name, args, hidden in cases)
 
 
 def ref_greedy(inputs):
@@ -94,11 +122,12 @@ def beam_tests():
 
 ASSIGNMENT = Assignment(
     name="seq2seq",
-    title="Decoding a sequence: greedy search and beam search",
+    title="Decoding a sequence: scoring, greedy search and beam search",
     parts=(
-        Part("greedy_decode", 30, ("greedy_decode",), greedy_tests()),
-        Part("beam_expand", 20, ("beam_expand",), expand_tests()),
-        Part("beam_search", 50, ("beam_search",), beam_tests()),
+        Part("sequence_log_prob", 15, ("sequence_log_prob",), score_tests()),
+        Part("greedy_decode", 25, ("greedy_decode",), greedy_tests()),
+        Part("beam_expand", 15, ("beam_expand",), expand_tests()),
+        Part("beam_search", 45, ("beam_search",), beam_tests()),
     ),
     forbidden_modules=("rnncourse.scratch", "rnncourse.torch", "rnncourse.decoding", "torch"),
 )
