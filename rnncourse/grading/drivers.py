@@ -231,6 +231,52 @@ def tree_forward(ns, inp):
 def tree_backward(ns, inp):
     _, cache = _call(ns, "tree_forward", _tree_args(inp), 2)
     return _grads(_fn(ns, "tree_backward")(inp["dh_root"], cache), ("x", "weight", "bias"), "tree_backward")
+# ---- seq2seq ----------------------------------------------------------------------------------
+def decoder_step(inp):
+    """The notebook's tiny decoder as a step function (the grader's own copy, built from the inputs):
+    h' = tanh(E[token] + h W_hh^T),  log p = log_softmax(h' W_out^T + b_out);  tokens (K,), h (K, H)."""
+    embed, weight_hh, weight_out, bias_out = inp["embed"], inp["weight_hh"], inp["weight_out"], inp["bias_out"]
+
+    def step(tokens, h):
+        h = np.tanh(embed[np.asarray(tokens)] + h @ weight_hh.T)
+        z = h @ weight_out.T + bias_out
+        z = z - z.max(axis=1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True)), h
+    return step
+
+
+def _hypothesis(value, what):
+    value = _tuple(value, 2, what)
+    tokens = np.asarray(value[0])
+    if tokens.ndim != 1:
+        raise DriverError(f"{what} must return (tokens, log_prob) with tokens a flat list of ints; got shape {tokens.shape}")
+    return {"tokens": tokens, "log_prob": value[1]}
+
+
+def _search_args(inp):
+    return (decoder_step(inp), inp["h0"].copy(), int(inp["start_token"]), int(inp["end_token"]), int(inp["max_len"]))
+
+
+def sequence_log_prob(ns, inp):
+    step, h0, start = decoder_step(inp), inp["h0"].copy(), int(inp["start_token"])
+    tokens = [int(t) for t in inp["tokens"]]
+    return {"log_prob": _fn(ns, "sequence_log_prob")(step, h0, start, tokens)}
+
+
+def greedy_decode(ns, inp):
+    return _hypothesis(_fn(ns, "greedy_decode")(*_search_args(inp)), "greedy_decode")
+
+
+def beam_expand(ns, inp):
+    out = _call(ns, "beam_expand", (inp["log_probs"], inp["scores"], int(inp["beam_width"])), 3)
+    return {"parents": out[0], "tokens": out[1], "totals": out[2]}
+
+
+def beam_search(ns, inp):
+    found = _fn(ns, "beam_search")(*_search_args(inp), int(inp["beam_width"]))
+    if not isinstance(found, list) or not found:
+        raise DriverError(f"beam_search must return a non-empty list of (tokens, log_prob), best first; got {type(found).__name__}")
+    return _hypothesis(found[0], "beam_search (its first hypothesis)")
 
 
 def run(name: str, ns: dict, inputs: dict) -> dict:

@@ -21,11 +21,14 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     rtrl           rtrl, operation_counts    real-time recurrent learning (Williams & Zipser 1989)
     deep_transition DeepTransitionCell, DeepRNN  (Pascanu et al. 2014: DT, DT(S), DO, DOT)
     recursive      recursive_forward/backward, TreeNet  (networks over trees; not a cell over time)
+    attention      AttentionGRUCell          additive attention (Bahdanau et al. 2015) in a GRU decoder cell
+    seq2seq        Seq2Seq                   encoder-decoder (Sutskever et al. 2014; Cho et al. 2014)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
+from .attention import AttentionGRUCell, attention_backward, attention_forward
 from .cell import Cell
 from .deep_transition import DeepRNN, DeepTransitionCell, deep_rnn_parameters
 from .dropout import variational_masks
@@ -50,6 +53,7 @@ from .rmlp import RMLP, RMLPCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from .rtrl import operation_counts, rtrl
 from .second_order import SecondOrder, SecondOrderCell
+from .seq2seq import Seq2Seq, masked_cross_entropy
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 from .word2vec import (
     Word2Vec,
@@ -88,4 +92,5 @@ __all__ = [
     "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "rtrl", "operation_counts",
     "Hopfield", "hebbian_weights", "energy", "recall", "overlap", "corrupt", "recall_overlap",
     "DeepRNN", "DeepTransitionCell", "deep_rnn_parameters",
+    "Seq2Seq", "masked_cross_entropy", "AttentionGRUCell", "attention_forward", "attention_backward",
 ]

@@ -4,6 +4,7 @@ Twins of ``rnncourse.scratch``, with the same structure: one cell per model (mod
 loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same state_dict keys as
 torch.nn where torch.nn has the model.
 """
+from .attention import AttentionGRUCell
 from .deep_transition import DeepRNN, DeepTransitionCell
 from .gru import GRU, GRUCell
 from .init import initialise_
@@ -17,6 +18,7 @@ from .residual import Residual, ResidualCell
 from .rmlp import RMLP, RMLPCell
 from .rnn import RNN, RNNCell
 from .second_order import SecondOrder, SecondOrderCell
+from .seq2seq import Seq2Seq
 from .tdnn import TDNN
 from .word2vec import Word2Vec, cbow_loss, sgns_loss, window_loss, window_loss_rows
 
@@ -24,4 +26,5 @@ __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "
            "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN",
            "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_",
            "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows",
-           "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "DeepRNN", "DeepTransitionCell"]
+           "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "DeepRNN", "DeepTransitionCell",
+           "Seq2Seq", "AttentionGRUCell"]

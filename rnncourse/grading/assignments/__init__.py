@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 
 ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training",
-               "char-lm": "char_lm", "deep-bidirectional-recursive": "deep_bidirectional_recursive"}
+               "char-lm": "char_lm", "deep-bidirectional-recursive": "deep_bidirectional_recursive",
+               "seq2seq": "seq2seq"}
 
 
 def get(name: str):
