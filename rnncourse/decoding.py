@@ -96,6 +96,12 @@ def beam_search(step: StepFn, state: Any, start_token: int, end_token: int, max_
     when the best finished score can no longer be beaten (only without a length penalty, since
     log-probabilities only fall), or after ``max_len`` tokens, when the live ones are returned unfinished.
     With ``beam_width=1`` this is exactly :func:`greedy_decode`.
+
+    A finished hypothesis keeps its slot: the live beam shrinks as hypotheses finish, and search stops
+    once ``beam_width`` have finished, even if a live one might still end higher. This is the variant the
+    seq2seq exercise asks for; like every beam search it is a heuristic, and a wider beam is not
+    guaranteed to return a more probable output (only a beam wide enough to hold every prefix is exact,
+    which tests/test_decoding.py checks against exhaustive search).
     """
     _check_common(start_token, end_token, max_len)
     if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
