@@ -149,6 +149,58 @@ def leaky_cell_backward(ns, inp):
     return _grads(_fn(ns, "leaky_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "leaky_cell_backward")
 
 
+# ---- narx -------------------------------------------------------------------------------------
+NARX_PARAMS = ("weight_h1", "bias_h1", "weight_h2", "bias_h2", "weight_out", "bias_out")
+
+
+def _narx_params(inp):
+    return {k: inp[f"param_{k}"] for k in NARX_PARAMS}
+
+
+def _narx_series(inp):
+    return inp["y"], inp["u"], _narx_params(inp), int(inp["q_y"]), int(inp["q_u"])
+
+
+def _dict_of(value, keys, what, prefix):
+    if not isinstance(value, dict):
+        raise DriverError(f"{what} must be a dict with keys {list(keys)}; got {type(value).__name__}")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise DriverError(f"{what} is a dict without the keys {missing} (it has {sorted(map(str, value))})")
+    return {f"{prefix}{k}": value[k] for k in keys}
+
+
+def narx_lagged_regressors(ns, inp):
+    r, target = _call(ns, "lagged_regressors", (inp["y"], inp["u"], int(inp["q_y"]), int(inp["q_u"])), 2)
+    return {"r": r, "target": target}
+
+
+def narx_forward(ns, inp):
+    return {"y_hat": _call(ns, "narx_forward", (inp["r"], _narx_params(inp)), 2)[0]}
+
+
+def narx_backward(ns, inp):
+    _, cache = _call(ns, "narx_forward", (inp["r"], _narx_params(inp)), 2)
+    return _grads(_fn(ns, "narx_backward")(inp["dy"], cache), ("r",) + NARX_PARAMS, "narx_backward")
+
+
+def narx_series_parallel_step(ns, inp):
+    y, u, params, q_y, q_u = _narx_series(inp)
+    loss, grads, new = _call(ns, "series_parallel_step", (y, u, params, q_y, q_u, float(inp["lr"])), 3)
+    return {"loss": loss, **_dict_of(grads, NARX_PARAMS, "the gradients (second item)", "d"),
+            **_dict_of(new, NARX_PARAMS, "new_params (third item)", "new_")}
+
+
+def narx_free_run(ns, inp):
+    y, u, params, q_y, q_u = _narx_series(inp)
+    return {"y_hat": _fn(ns, "free_run")(y[:max(q_y, q_u)], u, params, q_y, q_u)}
+
+
+def narx_rmse(ns, inp):
+    one, free = _call(ns, "one_step_and_free_run_rmse", _narx_series(inp), 2)
+    return {"rmse_one_step": one, "rmse_free_run": free}
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)
