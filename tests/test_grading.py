@@ -329,6 +329,25 @@ MISTAKES = {
             "da2 = (dy @ params[\"weight_out\"]) * (1 - h2**2)", "da2 = dy @ params[\"weight_out\"]")}, 60,
             "wrong values"),
     },
+    "word2vec": {
+        "correct": ({}, 100, "Passed."),
+        "paper-subsampling-rule": ({"def keep_probability(": swap("np.sqrt(t / f) + t / f", "np.sqrt(t / f)")}, 85,
+                                   "keep: wrong values"),
+        # right until the scores are large: only the hidden test with scores in the thousands fails
+        "naive-log-sigmoid": ({"def sgns_loss(": swap("float(np.sum(np.logaddexp(0.0, -sign * s)))",
+                                                      "float(-np.sum(np.log(1 / (1 + np.exp(-sign * s)))))")},
+                              100 - 35 / 4, "NaN or infinite"),
+        "label-on-the-negatives": ({"def sgns_loss(": swap("g[:, 0] -= 1.0", "g[:, 1:] -= 1.0")}, 65, "dv: wrong values"),
+        "noise-table-without-the-power": ({"def noise_table(": swap("** 0.75", "** 1.0")}, 100 - 10, "fills a share"),
+        "negatives-uniform-over-words": ({"def draw_negatives(": swap(
+            "table[rng.integers(0, len(table), size=(B, K))]", "rng.integers(0, table.max() + 1, size=(B, K))")}, 85,
+            "chi-square"),
+        "negatives-ignore-the-seed": ({"def draw_negatives(": swap("default_rng(seed)", "default_rng(0)")}, 85,
+                                      "identical draws"),
+        # only the hidden test with a single row (R = 1) has no repeated row
+        "update-with-fancy-indexing": ({"def sparse_update(": swap("np.add.at(W, rows, -lr * values)",
+                                                                   "W[rows] -= lr * values")}, 100 - 15, "W: wrong values"),
+    },
 }
 MISTAKE_CASES = [(a, name) for a, cases in MISTAKES.items() for name in cases]
 

@@ -201,6 +201,35 @@ def narx_rmse(ns, inp):
     return {"rmse_one_step": one, "rmse_free_run": free}
 
 
+# ---- word2vec ---------------------------------------------------------------------------------
+def _int(a):
+    return np.asarray(a).astype(np.int64)
+
+
+def w2v_keep_probability(ns, inp):
+    return {"keep": _fn(ns, "keep_probability")(_int(inp["counts"]), float(inp["t"]))}
+
+
+def w2v_sgns_loss(ns, inp):
+    out = _call(ns, "sgns_loss", (inp["W_in"], inp["W_out"], _int(inp["inputs"]), _int(inp["outputs"]),
+                                  _int(inp["negatives"])), 3)
+    return dict(zip(("loss", "dv", "du"), out))
+
+
+def w2v_noise_table(ns, inp):
+    return {"table": _fn(ns, "noise_table")(_int(inp["counts"]), int(inp["size"]))}
+
+
+def w2v_draw_negatives(ns, inp):
+    draw, table, B, K = _fn(ns, "draw_negatives"), _int(inp["table"]), int(inp["B"]), int(inp["K"])
+    return {"negatives": draw(table, B, K, int(inp["seed"])),
+            "negatives_other_seed": draw(table, B, K, int(inp["other_seed"]))}
+
+
+def w2v_sparse_update(ns, inp):
+    return {"W": _fn(ns, "sparse_update")(inp["W"], _int(inp["rows"]), inp["values"], float(inp["lr"]))}
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)

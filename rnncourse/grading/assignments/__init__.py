@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training",
-               "narx": "narx"}
+               "narx": "narx", "word2vec": "word2vec"}
 
 
 def get(name: str):
