@@ -316,7 +316,7 @@ MISTAKES = {
         "correct": ({}, 100, "Passed."),
         # q_y = 1 (one hidden test) hides the order; everything built on the regressors loses the same tests
         "lags-oldest-first": ({"def lagged_regressors(": swap("for i in range(q_y)]", "for i in reversed(range(q_y))]")},
-                              100 - 15 * 2 / 3 - 15 * 2 / 3 - 10 * 2 / 3, "wrong values"),
+                              100 - 15 * 2 / 3 - 15 * 2 / 3 - 10 * 3 / 4, "wrong values"),
         "free-run-reads-u-one-step-ahead": ({"def free_run(": swap("[u[k - i] for", "[u[k + 1 - i] for")}, 70,
                                             "wrong values"),
         "loss-summed-not-averaged": ({"def series_parallel_step(": swap(

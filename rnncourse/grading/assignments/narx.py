@@ -2,7 +2,8 @@
 the free run, and one-step versus free-run error.
 
 References: rnncourse.scratch.narx (lagged_regressors, the NARX module's one_step and its engine-driven
-free run from free_run_setup) and torch.autograd in float64 for F's backward and the training step.
+free run from free_run_setup) and torch.autograd in float64 for F's backward and the training step; the free
+run and the errors are also tested on the Example 2 plant of rnncourse.data.narendra.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from rnncourse.scratch.narx import NARX, lagged_regressors
 
-from ..spec import Assignment, Part
+from ..spec import Assignment, Part, Test
 from .common import tests_over_shapes
 
 NARX_PARAMS = ("weight_h1", "bias_h1", "weight_h2", "bias_h2", "weight_out", "bias_out")
@@ -61,6 +62,21 @@ def _torch_F(r, p):
 def _leaves(inputs):
     import torch
     return {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params_from(inputs).items()}
+
+
+def narendra_inputs(T, B, q_y, q_u, H=5, H2=4):
+    """B series of Narendra & Parthasarathy's Example 2 plant driven by its training input (u ~ U[-2, 2]),
+    y (T, B, 1) and u (T, B, 1), with random parameters of F (rnncourse.data.narendra)."""
+    from rnncourse.data.narendra import plant, training_input
+
+    def make(seed):
+        rng = np.random.default_rng(seed)
+        u = np.stack([training_input(T, rng) for _ in range(B)], axis=1)[:, :, None]
+        y = np.stack([plant(2, u[:, b, 0]) for b in range(B)], axis=1)[:, :, None]
+        inputs = {"y": y, "u": u, "q_y": q_y, "q_u": q_u}
+        inputs.update({f"param_{k}": v for k, v in narx_params(rng, q_y + q_u, H, H2, 1).items()})
+        return inputs
+    return make
 
 
 # ---- references ------------------------------------------------------------------------------------
@@ -133,6 +149,15 @@ STEP = [(dict(**s, lr=0.1), hidden) for s, hidden in SERIES]
 FREE = [(dict(T=12, B=3, I=2, O=1, q_y=2, q_u=2), False), (dict(T=4, B=1, I=1, O=2, q_y=3, q_u=1), True),
         (dict(T=15, B=2, I=3, O=2, q_y=1, q_u=4), True)]
 
+
+
+def free_tests(driver, reference):
+    """The shapes of FREE, and a hidden test on the Example 2 plant of the chapter (sec-narendra)."""
+    plant_test = Test("hidden (Narendra Example 2 plant, T=40, B=2, q_y=2, q_u=1)", driver,
+                      narendra_inputs(T=40, B=2, q_y=2, q_u=1), reference, hidden=True, rtol=1e-8)
+    return tests_over_shapes(driver, series_inputs, reference, FREE, rtol=1e-8) + (plant_test,)
+
+
 ASSIGNMENT = Assignment(
     name="narx",
     title="NARX networks: tapped delays, series-parallel training, free run",
@@ -145,9 +170,7 @@ ASSIGNMENT = Assignment(
              tests_over_shapes("narx_backward", feedforward_inputs, ref_backward, FEEDFORWARD)),
         Part("series_parallel_step", 15, ("series_parallel_step",),
              tests_over_shapes("narx_series_parallel_step", series_inputs, ref_step, STEP)),
-        Part("free_run", 20, ("free_run",),
-             tests_over_shapes("narx_free_run", series_inputs, ref_free_run, FREE, rtol=1e-8)),
-        Part("one_step_and_free_run_rmse", 10, ("one_step_and_free_run_rmse",),
-             tests_over_shapes("narx_rmse", series_inputs, ref_rmse, FREE, rtol=1e-8)),
+        Part("free_run", 20, ("free_run",), free_tests("narx_free_run", ref_free_run)),
+        Part("one_step_and_free_run_rmse", 10, ("one_step_and_free_run_rmse",), free_tests("narx_rmse", ref_rmse)),
     ),
 )
