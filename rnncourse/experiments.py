@@ -380,3 +380,264 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
     x, hx, _ = narx.free_run_setup(z[:, None, None], z[:, None, None])
     result["NARX"] = nmse(narx.order, narx.forward(x, hx)[0][:, 0, 0])
     return result
+
+
+# ---- dropout in a recurrent language model (book/training.md, section sec-training-dropout) -------------
+DROPOUT_SCHEMES = ("none", "naive", "non-recurrent", "variational")
+# where each scheme puts its masks: {connection: "step" (a new mask at every step) | "sequence" (one mask per
+# sequence) | None}; the connections are the input x_t, the recurrent h_{t-1} -> W_hh and the output h_t -> decoder
+DROPOUT_PLACEMENT = {
+    "none": {"x": None, "h": None, "out": None},
+    "naive": {"x": "step", "h": "step", "out": "step"},
+    "non-recurrent": {"x": "step", "h": None, "out": "step"},            # Zaremba et al. (2014)
+    "variational": {"x": "sequence", "h": "sequence", "out": "sequence"},   # Gal & Ghahramani (2016)
+}
+
+
+@dataclass(frozen=True)
+class DropoutSetting:
+    """A character-level LSTM language model on the first ``train_chars`` characters of gensim's Lee
+    background corpus (lower-cased words joined by spaces, one line per document), validated on its last
+    ``val_chars``: small enough data that the model overfits. Adam, norm clipping, fresh random windows of
+    T characters every step; validation cross-entropy (nats per character, no dropout) every ``eval_every``
+    steps on ``val_windows`` fixed windows."""
+
+    hidden_size: int = 64
+    embedding_size: int = 16
+    T: int = 32
+    batch_size: int = 32
+    steps: int = 500
+    p: float = 0.25
+    train_chars: int = 4_000
+    val_chars: int = 50_000
+    val_windows: int = 128
+    lr: float = 3e-3
+    clip: float = 1.0
+    eval_every: int = 50
+    seeds: tuple = (0,)
+
+
+DROPOUT_STUDY = DropoutSetting(seeds=tuple(range(4)))
+
+
+def lee_characters() -> tuple[np.ndarray, str]:
+    """gensim's Lee background corpus as character indices (N,) and its alphabet (a string, index order)."""
+    from .data.gensim_data import lee_background
+
+    text = "\n".join(" ".join(doc) for doc in lee_background())
+    alphabet = "".join(sorted(set(text)))
+    lookup = {c: i for i, c in enumerate(alphabet)}
+    return np.array([lookup[c] for c in text], dtype=np.int64), alphabet
+
+
+class StackedCharLSTM(torch.nn.Module):
+    """M independent character LSTM language models computed together (one time loop for all of them).
+
+    Model m: e_t = E_m[x_t] (E), a_t = (e_t * mx_t) W_ih + (h_{t-1} * mh_t) W_hh + b (4H, torch's gate order
+    i, f, g, o; rows are vectors), c_t = f c_{t-1} + i g, h_t = o tanh(c_t), logits_t = (h_t * mo_t) W_out + b_out
+    (V). Weights are stored transposed, stacked over models: W_ih (M, E, 4H), W_hh (M, H, 4H), W_out (M, H, V).
+    The masks mx (M, T, B, E), mh (M, T, B, H), mo (M, T, B, H) are given (all ones: no dropout)."""
+
+    def __init__(self, models: int, vocab: int, embedding_size: int, hidden_size: int):
+        super().__init__()
+        M, V, E, H = models, vocab, embedding_size, hidden_size
+        k = 1 / np.sqrt(H)
+        self.embedding = torch.nn.Parameter(torch.randn(M, V, E))
+        self.weight_ih = torch.nn.Parameter(torch.empty(M, E, 4 * H).uniform_(-k, k))
+        self.weight_hh = torch.nn.Parameter(torch.empty(M, H, 4 * H).uniform_(-k, k))
+        self.bias = torch.nn.Parameter(torch.empty(M, 1, 4 * H).uniform_(-k, k))
+        self.weight_out = torch.nn.Parameter(torch.empty(M, H, V).uniform_(-k, k))
+        self.bias_out = torch.nn.Parameter(torch.empty(M, 1, V).uniform_(-k, k))
+        self.hidden_size = H
+
+    def forward(self, x, mx, mh, mo):
+        """x (M, T, B) character indices -> logits (M, T, B, V)."""
+        M, T, B = x.shape
+        H = self.hidden_size
+        one_hot = torch.nn.functional.one_hot(x.reshape(M, T * B), self.embedding.shape[1]).to(self.embedding.dtype)
+        e = (one_hot @ self.embedding).reshape(M, T, B, -1) * mx                      # (M, T, B, E): rows of E_m
+        u = (e.reshape(M, T * B, -1) @ self.weight_ih + self.bias).reshape(M, T, B, 4 * H)
+        h = c = u.new_zeros(M, B, H)
+        hs = []
+        for u_t, mh_t in zip(u.unbind(1), mh.unbind(1)):      # unbind: one backward for all steps (not T selects)
+            a = u_t + (h * mh_t) @ self.weight_hh
+            i, f, g, o = a.chunk(4, dim=-1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            hs.append(h)
+        out = torch.stack(hs, dim=1) * mo                                            # (M, T, B, H)
+        return (out.reshape(M, T * B, H) @ self.weight_out + self.bias_out).reshape(M, T, B, -1)
+
+
+def dropout_masks(schemes, T: int, B: int, size: int, connection: str, p: float, generator=None):
+    """Masks (M, T, B, size) for ``connection`` ("x", "h" or "out") of each model's scheme: Bernoulli(1-p)/(1-p),
+    drawn anew at every step ("step"), once per sequence and repeated over T ("sequence"), or ones."""
+    keep = 1.0 - p
+    masks = []
+    for scheme in schemes:
+        where = DROPOUT_PLACEMENT[scheme][connection]
+        if where is None or p == 0.0:
+            masks.append(torch.ones(T, B, size))
+        else:
+            shape = (T if where == "step" else 1, B, size)
+            masks.append((torch.rand(shape, generator=generator) < keep).float().div(keep).expand(T, B, size))
+    return torch.stack(masks)
+
+
+def _clip_per_model(params, max_norm: float) -> None:
+    """Global-norm clipping (Pascanu et al. 2013) of each model's own gradients (dimension 0 indexes models)."""
+    sq = sum(p.grad.pow(2).reshape(p.shape[0], -1).sum(dim=1) for p in params)
+    scale = (max_norm / (sq.sqrt() + 1e-6)).clamp(max=1.0)
+    for p in params:
+        p.grad.mul_(scale.reshape(-1, *([1] * (p.dim() - 1))))
+
+
+@dataclass
+class DropoutRun:
+    """Validation cross-entropy curves (nats per character) of each (scheme, seed), at ``steps``."""
+
+    steps: list
+    val_loss: dict                         # (scheme, seed) -> list of floats
+    train_loss: dict                       # (scheme, seed) -> list of floats (with that scheme's dropout)
+    seconds: float = 0.0
+
+    def final(self, scheme: str, seed: int) -> float:
+        return self.val_loss[scheme, seed][-1]
+
+    def best(self, scheme: str, seed: int) -> float:
+        return min(self.val_loss[scheme, seed])
+
+
+def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT_SCHEMES, seeds=None) -> DropoutRun:
+    """Train one model per (scheme, seed) in ``setting``, all together (:class:`StackedCharLSTM`). Model (scheme,
+    seed) gets its initial weights, training windows and masks from ``seed`` (so the schemes of one seed start
+    from the same weights and see the same windows). Single-threaded runs are reproducible."""
+    seeds = tuple(setting.seeds if seeds is None else seeds)
+    data, alphabet = lee_characters()
+    train_text, val_text = data[:setting.train_chars], data[-setting.val_chars:]
+    labels = [(s, seed) for seed in seeds for s in schemes]
+    M, V, T, B = len(labels), len(alphabet), setting.T, setting.batch_size
+    model = StackedCharLSTM(M, V, setting.embedding_size, setting.hidden_size)
+    with torch.no_grad():                                   # each seed's weights, shared by its schemes
+        for seed in seeds:
+            torch.manual_seed(seed)
+            one = StackedCharLSTM(1, V, setting.embedding_size, setting.hidden_size)
+            for m, (_, s) in enumerate(labels):
+                if s == seed:
+                    for p, q in zip(model.parameters(), one.parameters()):
+                        p[m] = q[0]
+    params = list(model.parameters())
+    optimizer = torch.optim.Adam(params, lr=setting.lr)
+    rngs = {seed: np.random.default_rng(seed) for seed in seeds}
+    gens = {seed: torch.Generator().manual_seed(10_000 + seed) for seed in seeds}
+
+    def windows(rng, text, n):
+        starts = rng.integers(0, len(text) - T - 1, n)
+        return np.stack([text[s:s + T + 1] for s in starts], axis=1)       # (T + 1, n)
+
+    val = torch.from_numpy(windows(np.random.default_rng(123_457), val_text, setting.val_windows))
+    val_x, val_y = val[:-1].expand(M, T, -1), val[1:].expand(M, T, -1)
+    ones = {size: torch.ones(M, T, setting.val_windows, size) for size in (setting.embedding_size, setting.hidden_size)}
+    run = DropoutRun([], {k: [] for k in labels}, {k: [] for k in labels})
+    start = time.perf_counter()
+    for step in progress(range(1, setting.steps + 1), desc="dropout"):
+        batch = {seed: torch.from_numpy(windows(rngs[seed], train_text, B)) for seed in seeds}
+        x = torch.stack([batch[seed][:-1] for _, seed in labels])
+        y = torch.stack([batch[seed][1:] for _, seed in labels])
+        masks = [torch.cat([dropout_masks([s], T, B, size, conn, setting.p, gens[seed]) for s, seed in labels])
+                 for conn, size in (("x", setting.embedding_size), ("h", setting.hidden_size), ("out", setting.hidden_size))]
+        logits = model(x, *masks)
+        losses = torch.nn.functional.cross_entropy(logits.reshape(M * T * B, V), y.reshape(-1),
+                                                   reduction="none").reshape(M, -1).mean(dim=1)
+        optimizer.zero_grad()
+        losses.sum().backward()                             # the models share nothing: each gets its own gradient
+        _clip_per_model(params, setting.clip)
+        optimizer.step()
+        if step % setting.eval_every == 0:
+            with torch.no_grad():
+                logits = model(val_x, ones[setting.embedding_size], ones[setting.hidden_size], ones[setting.hidden_size])
+                val_losses = torch.nn.functional.cross_entropy(
+                    logits.reshape(-1, V), val_y.reshape(-1), reduction="none").reshape(M, -1).mean(dim=1)
+            run.steps.append(step)
+            for m, key in enumerate(labels):
+                run.val_loss[key].append(float(val_losses[m]))
+                run.train_loss[key].append(float(losses[m].detach()))
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+# ---- clipping on a training run (book/training.md, section sec-training-clipping) ----------------------
+CLIP_KINDS = ("none", "norm", "value")
+
+
+@dataclass(frozen=True)
+class ClipSetting:
+    """A tanh torch.nn.RNN (+ linear read-out of the last output) on the adding problem, trained by plain SGD
+    on fresh batches, with W_hh initialised to ``gain`` times a random orthogonal matrix (spectral radius
+    ``gain`` > 1: gradients explode). Clipping: none, global norm at ``norm_threshold`` (Pascanu et al. 2013),
+    or every entry to [-value_threshold, value_threshold]."""
+
+    T: int = 10
+    hidden_size: int = 32
+    batch_size: int = 32
+    steps: int = 600
+    lr: float = 0.2
+    gain: float = 1.2
+    norm_threshold: float = 1.0
+    value_threshold: float = 0.1
+    seeds: tuple = (0,)
+
+
+CLIP_STUDY = ClipSetting(seeds=tuple(range(8)))
+
+
+@dataclass
+class ClipRun:
+    """Training loss and gradient norm (before clipping) at every step; a run stops at its first non-finite loss."""
+
+    kind: str
+    loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+
+    @property
+    def diverged_at(self) -> int | None:
+        """The first step (1-based) whose loss was not finite, or None."""
+        return len(self.loss) if self.loss and not np.isfinite(self.loss[-1]) else None
+
+    def mean_last(self, n: int = 100) -> float:
+        return float(np.mean(self.loss[-n:]))
+
+
+def train_clipping(kind: str, setting: ClipSetting = CLIP_STUDY, seed: int = 0) -> ClipRun:
+    """One run of ``setting`` with clipping ``kind`` ("none", "norm" or "value"). The weights and batches come
+    from ``seed`` alone, so the three kinds of one seed start alike and see the same batches."""
+    if kind not in CLIP_KINDS:
+        raise ValueError(f"kind must be one of {CLIP_KINDS}; got {kind!r}")
+    torch.manual_seed(seed)
+    rnn = torch.nn.RNN(2, setting.hidden_size)
+    head = torch.nn.Linear(setting.hidden_size, 1)
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(rng.standard_normal((setting.hidden_size, setting.hidden_size)))
+    with torch.no_grad():
+        rnn.weight_hh_l0.copy_(torch.from_numpy(setting.gain * q))
+    params = list(rnn.parameters()) + list(head.parameters())
+    optimizer = torch.optim.SGD(params, lr=setting.lr)
+    run = ClipRun(kind)
+    for _ in range(setting.steps):
+        x, y = adding_problem(setting.T, setting.batch_size, rng=rng)
+        out, _ = rnn(torch.from_numpy(x))
+        loss = torch.nn.functional.mse_loss(head(out[-1]), torch.from_numpy(y))
+        optimizer.zero_grad()
+        loss.backward()
+        norm = torch.nn.utils.get_total_norm([p.grad for p in params])
+        run.loss.append(loss.item())
+        run.grad_norm.append(norm.item())
+        if not (np.isfinite(run.loss[-1]) and np.isfinite(run.grad_norm[-1])):
+            run.loss[-1] = float("inf")
+            break
+        if kind == "norm":
+            torch.nn.utils.clip_grad_norm_(params, setting.norm_threshold)
+        elif kind == "value":
+            torch.nn.utils.clip_grad_value_(params, setting.value_threshold)
+        optimizer.step()
+    return run

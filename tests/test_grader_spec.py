@@ -135,3 +135,36 @@ def test_root_child_has_a_private_small_tmp_even_without_landlock():
     finally:
         child.kill()
     assert not os.path.exists(f"/tmp/{probe}") and not os.path.exists(f"/var/tmp/{probe}")
+def test_word2vec_statistical_checks_accept_correct_draws_and_reject_wrong_ones():
+    """check_negatives / check_table (the verdicts that are not "equal to the reference") on the library's
+    draws for many seeds, and on plausible wrong samplers, for every test's inputs."""
+    from rnncourse.grading.assignments import word2vec as spec
+    from rnncourse.scratch import word2vec as w2v
+
+    draw_tests = next(p for p in spec.ASSIGNMENT.parts if p.name == "draw_negatives").tests
+    for test in draw_tests:
+        for seed in range(30):
+            inputs = test.make_inputs(seed)
+            expected = test.reference(inputs)
+            assert test.check(expected, inputs, expected) == [], (test.name, seed)
+        table, shape = inputs["table"].astype(np.int64), expected["negatives"].shape
+        V, rng = int(table.max()) + 1, np.random.default_rng(0)
+        counts_like = np.bincount(table) ** (1 / 0.75)              # the unigram distribution behind the table
+        wrong = {
+            "uniform over words": rng.integers(0, V, shape),
+            "unigram, not unigram^0.75": rng.choice(V, size=shape, p=counts_like / counts_like.sum()),
+            "systematic, not random": np.resize(np.sort(table), shape),
+            "same draws for both seeds": None,
+        }
+        for what, draws in wrong.items():
+            if draws is None:
+                outputs = {"negatives": expected["negatives"], "negatives_other_seed": expected["negatives"]}
+            else:
+                outputs = {"negatives": draws.astype(float), "negatives_other_seed": expected["negatives_other_seed"]}
+            assert test.check(outputs, inputs, expected), (test.name, what)
+    table_test = next(p for p in spec.ASSIGNMENT.parts if p.name == "noise_table").tests[0]
+    inputs = table_test.make_inputs(1)
+    good = table_test.reference(inputs)
+    assert table_test.check(good, inputs, good) == []
+    unigram = {"table": w2v.noise_table(inputs["counts"], 1.0, int(inputs["size"])).astype(float)}
+    assert "P_n" in table_test.check(unigram, inputs, good)[0]

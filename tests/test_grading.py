@@ -297,3 +297,81 @@ def test_students_whose_names_sanitise_alike_get_separate_reports(tmp_path):
     outputs = sorted(json.loads(p.read_text())["output"] for p in tmp_path.glob("*/results.json"))
     assert outputs == ["first", "second", "third"]
     assert (tmp_path / "gradebook.csv").is_file()
+
+
+# ---- plausible mistakes in other exercises: each loses exactly the tests it should -----------------------
+def _solution_with(assignment, cells_edit):
+    """The solution of ``assignment`` with each marker's cell edited (every edit must apply)."""
+    nb = nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4)
+    for marker, edit in cells_edit.items():
+        cells = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
+        assert len(cells) == 1, f"{marker!r} is in {len(cells)} code cells of {assignment}, not exactly one"
+        cells[0].source = edit(cells[0].source)
+    return nb
+
+
+# assignment -> {name: (edits, expected score, substring expected in the feedback)}
+MISTAKES = {
+    "narx": {
+        "correct": ({}, 100, "Passed."),
+        # q_y = 1 (one hidden test) hides the order; everything built on the regressors loses the same tests
+        "lags-oldest-first": ({"def lagged_regressors(": swap("for i in range(q_y)]", "for i in reversed(range(q_y))]")},
+                              100 - 15 * 2 / 3 - 15 * 2 / 3 - 10 * 3 / 4, "wrong values"),
+        "free-run-reads-u-one-step-ahead": ({"def free_run(": swap("[u[k - i] for", "[u[k + 1 - i] for")}, 70,
+                                            "wrong values"),
+        "loss-summed-not-averaged": ({"def series_parallel_step(": swap(
+            "loss = float(np.mean(diff**2))\n    grads = narx_backward(2 * diff / diff.size, cache)",
+            "loss = float(np.sum(diff**2))\n    grads = narx_backward(2 * diff, cache)")}, 85, "loss: wrong values"),
+        # right for r (N, R), wrong for r (T, B, R): a hidden backward test and every training step
+        "bias-gradient-summed-over-one-axis": ({"def narx_backward(": swap(
+            '"bias_h1": flat(da1).sum(axis=0)', '"bias_h1": da1.sum(axis=0)')}, 100 - 25 / 3 - 15, "expected shape"),
+        "no-tanh-derivative-in-second-layer": ({"def narx_backward(": swap(
+            "da2 = (dy @ params[\"weight_out\"]) * (1 - h2**2)", "da2 = dy @ params[\"weight_out\"]")}, 60,
+            "wrong values"),
+    },
+    "word2vec": {
+        "correct": ({}, 100, "Passed."),
+        "paper-subsampling-rule": ({"def keep_probability(": swap("np.sqrt(t / f) + t / f", "np.sqrt(t / f)")}, 85,
+                                   "keep: wrong values"),
+        # right until the scores are large: only the hidden test with scores in the thousands fails
+        "naive-log-sigmoid": ({"def sgns_loss(": swap("float(np.sum(np.logaddexp(0.0, -sign * s)))",
+                                                      "float(-np.sum(np.log(1 / (1 + np.exp(-sign * s)))))")},
+                              100 - 35 / 4, "NaN or infinite"),
+        "label-on-the-negatives": ({"def sgns_loss(": swap("g[:, 0] -= 1.0", "g[:, 1:] -= 1.0")}, 65, "dv: wrong values"),
+        "noise-table-without-the-power": ({"def noise_table(": swap("** 0.75", "** 1.0")}, 100 - 10, "fills a share"),
+        "negatives-uniform-over-words": ({"def draw_negatives(": swap(
+            "table[rng.integers(0, len(table), size=(B, K))]", "rng.integers(0, table.max() + 1, size=(B, K))")}, 85,
+            "chi-square"),
+        "negatives-ignore-the-seed": ({"def draw_negatives(": swap("default_rng(seed)", "default_rng(0)")}, 85,
+                                      "identical draws"),
+        # only the hidden test with a single row (R = 1) has no repeated row
+        "update-with-fancy-indexing": ({"def sparse_update(": swap("np.add.at(W, rows, -lr * values)",
+                                                                   "W[rows] -= lr * values")}, 100 - 15, "W: wrong values"),
+    },
+}
+MISTAKE_CASES = [(a, name) for a, cases in MISTAKES.items() for name in cases]
+
+
+@pytest.fixture(scope="module")
+def graded_mistakes(tmp_path_factory):
+    outs = {}
+    secret = secret_file(tmp_path_factory.mktemp("secret-mistakes"))
+    for assignment, cases in MISTAKES.items():
+        folder = tmp_path_factory.mktemp(f"mistakes-{assignment}")
+        for name, (edits, *_rest) in cases.items():
+            nbformat.write(_solution_with(assignment, edits), folder / f"{name}.ipynb")
+        outs[assignment] = tmp_path_factory.mktemp(f"grades-{assignment}")
+        proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(outs[assignment]),
+                               "--jobs", "2", "--secret-file", secret, *LIMITS], capture_output=True, text=True,
+                              timeout=600, cwd=ROOT)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return outs
+
+
+@pytest.mark.parametrize("assignment,name", MISTAKE_CASES)
+def test_plausible_mistake_loses_exactly_its_tests(graded_mistakes, assignment, name):
+    _, expected_score, expected_message = MISTAKES[assignment][name]
+    results = _results(graded_mistakes[assignment], name)
+    feedback = (graded_mistakes[assignment] / name / "feedback.md").read_text()
+    assert results["score"] == pytest.approx(expected_score), feedback
+    assert expected_message in feedback, feedback

@@ -277,6 +277,85 @@ def beam_search(ns, inp):
     if not isinstance(found, list) or not found:
         raise DriverError(f"beam_search must return a non-empty list of (tokens, log_prob), best first; got {type(found).__name__}")
     return _hypothesis(found[0], "beam_search (its first hypothesis)")
+# ---- narx -------------------------------------------------------------------------------------
+NARX_PARAMS = ("weight_h1", "bias_h1", "weight_h2", "bias_h2", "weight_out", "bias_out")
+
+
+def _narx_params(inp):
+    return {k: inp[f"param_{k}"] for k in NARX_PARAMS}
+
+
+def _narx_series(inp):
+    return inp["y"], inp["u"], _narx_params(inp), int(inp["q_y"]), int(inp["q_u"])
+
+
+def _dict_of(value, keys, what, prefix):
+    if not isinstance(value, dict):
+        raise DriverError(f"{what} must be a dict with keys {list(keys)}; got {type(value).__name__}")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise DriverError(f"{what} is a dict without the keys {missing} (it has {sorted(map(str, value))})")
+    return {f"{prefix}{k}": value[k] for k in keys}
+
+
+def narx_lagged_regressors(ns, inp):
+    r, target = _call(ns, "lagged_regressors", (inp["y"], inp["u"], int(inp["q_y"]), int(inp["q_u"])), 2)
+    return {"r": r, "target": target}
+
+
+def narx_forward(ns, inp):
+    return {"y_hat": _call(ns, "narx_forward", (inp["r"], _narx_params(inp)), 2)[0]}
+
+
+def narx_backward(ns, inp):
+    _, cache = _call(ns, "narx_forward", (inp["r"], _narx_params(inp)), 2)
+    return _grads(_fn(ns, "narx_backward")(inp["dy"], cache), ("r",) + NARX_PARAMS, "narx_backward")
+
+
+def narx_series_parallel_step(ns, inp):
+    y, u, params, q_y, q_u = _narx_series(inp)
+    loss, grads, new = _call(ns, "series_parallel_step", (y, u, params, q_y, q_u, float(inp["lr"])), 3)
+    return {"loss": loss, **_dict_of(grads, NARX_PARAMS, "the gradients (second item)", "d"),
+            **_dict_of(new, NARX_PARAMS, "new_params (third item)", "new_")}
+
+
+def narx_free_run(ns, inp):
+    y, u, params, q_y, q_u = _narx_series(inp)
+    return {"y_hat": _fn(ns, "free_run")(y[:max(q_y, q_u)], u, params, q_y, q_u)}
+
+
+def narx_rmse(ns, inp):
+    one, free = _call(ns, "one_step_and_free_run_rmse", _narx_series(inp), 2)
+    return {"rmse_one_step": one, "rmse_free_run": free}
+
+
+# ---- word2vec ---------------------------------------------------------------------------------
+def _int(a):
+    return np.asarray(a).astype(np.int64)
+
+
+def w2v_keep_probability(ns, inp):
+    return {"keep": _fn(ns, "keep_probability")(_int(inp["counts"]), float(inp["t"]))}
+
+
+def w2v_sgns_loss(ns, inp):
+    out = _call(ns, "sgns_loss", (inp["W_in"], inp["W_out"], _int(inp["inputs"]), _int(inp["outputs"]),
+                                  _int(inp["negatives"])), 3)
+    return dict(zip(("loss", "dv", "du"), out))
+
+
+def w2v_noise_table(ns, inp):
+    return {"table": _fn(ns, "noise_table")(_int(inp["counts"]), int(inp["size"]))}
+
+
+def w2v_draw_negatives(ns, inp):
+    draw, table, B, K = _fn(ns, "draw_negatives"), _int(inp["table"]), int(inp["B"]), int(inp["K"])
+    return {"negatives": draw(table, B, K, int(inp["seed"])),
+            "negatives_other_seed": draw(table, B, K, int(inp["other_seed"]))}
+
+
+def w2v_sparse_update(ns, inp):
+    return {"W": _fn(ns, "sparse_update")(inp["W"], _int(inp["rows"]), inp["values"], float(inp["lr"]))}
 
 
 def run(name: str, ns: dict, inputs: dict) -> dict:

@@ -143,7 +143,8 @@ def _grade_test(session, part, test, points, flagged, secret, assignment) -> Tes
         return _result(part, test, points, 0.0, reply["error"])
     if not reply["ok"]:
         return _result(part, test, points, 0.0, f"Your code raised an error: {reply['error']}")
-    problems = compare(reply["outputs"], expected, test.rtol)
+    problems = (test.check(reply["outputs"], inputs, expected) if test.check
+                else compare(reply["outputs"], expected, test.rtol))
     return _result(part, test, points, points if not problems else 0.0, "Passed." if not problems else "\n".join(problems))
 
 

@@ -20,6 +20,10 @@ class Test:
     reference: Callable[[dict], dict]             # inputs -> {output name: float64 array}
     hidden: bool = False
     rtol: float = 1e-6                            # tolerance on rel_error (max-abs scaled), see compare.py
+    # A verdict other than "equals the reference": check(outputs, inputs, expected) -> list of problems, run
+    # in the grader (a statistical test of random draws, say). The reference still gives the outputs' names
+    # and shapes (it bounds what the grader reads). None: compare.compare(outputs, expected, rtol).
+    check: Callable[[dict, dict, dict], list] | None = None
 
 
 @dataclass(frozen=True)

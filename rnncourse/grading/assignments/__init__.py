@@ -11,7 +11,7 @@ import importlib
 
 ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training",
                "char-lm": "char_lm", "deep-bidirectional-recursive": "deep_bidirectional_recursive",
-               "seq2seq": "seq2seq"}
+               "seq2seq": "seq2seq", "narx": "narx", "word2vec": "word2vec"}
 
 
 def get(name: str):
