@@ -39,6 +39,14 @@ CASES = {
     "own-random-generator": (variant("def sample_with_temperature(", "u = rng.random((probs.shape[0], 1))",
                                      "u = np.random.default_rng().random((probs.shape[0], 1))"), 80,
                              "must draw its randomness from the generator"),
+    # uniform draws from the grader's generator, and np.bincount patched to report softmax(z / tau) as
+    # their counts: the grader counts the draws itself, so the forgery fails the sampling part (it passed
+    # when the child counted them)
+    "forges-the-counts": (variant("def sample_with_temperature(", "idx = np.minimum(idx, probs.shape[-1] - 1)",
+                                  "idx = rng.integers(probs.shape[-1], size=probs.shape[0])\n"
+                                  "    _p = probs[0].copy()\n"
+                                  "    np.bincount = lambda x, weights=None, minlength=0: _p * len(x)"),
+                          80, "the frequencies of"),
     # the state reset at every window instead of carried across: part 5 fails
     "state-not-carried": (variant("def train_stream(", "loss, params, h = train_step(params, streams[start:end + 1], h, lr)",
                                   "loss, params, h = train_step(params, streams[start:end + 1], np.zeros((B, H)), lr)"),

@@ -3,7 +3,8 @@ training of a character-level tanh RNN with the state carried across windows.
 
 References (parent side): torch.autograd in float64 for the loss, its gradient and the training steps;
 softmax(z / tau) in closed form for the sampling distribution. The sampling test draws N samples in the
-child from a NumPy generator seeded by the grader and compares their frequencies with p_tau: with
+child from a NumPy generator seeded by the grader; the grader counts them (a notebook that patched NumPy
+in the child could not change the count) and compares their frequencies with p_tau: with
 N = 100,000 and every tested distribution's largest probability >= 0.25, a correct sampler is off by at
 most 5 standard deviations (sqrt(p(1 - p) / N) <= 0.0016) with probability ~1 - 1e-6 per entry, i.e. a
 relative error <= 0.032; ignoring the temperature moves the frequencies by far more.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...scratch.gradcheck import rel_error
 from ..spec import Assignment, Part, Test
 from .common import shape_label
 
@@ -66,8 +68,37 @@ def make_sampling(V, tau):
     return make
 
 
+SAMPLING_RTOL = 0.04      # on rel_error(frequencies, p_tau); see the module docstring
+
+
 def ref_sampling(inputs):
-    return {"frequencies": _p_tau(inputs["logits"], float(inputs["temperature"]))}
+    """The outputs' names and shapes (the verdict is check_sampling): N draws, the same N again from the same
+    seed, and N from another seed."""
+    shape = np.zeros(N_SAMPLES)
+    return {"draws": shape, "draws_again": shape, "draws_other_seed": shape}
+
+
+def check_sampling(outputs, inputs, expected):
+    """In the grader, from the raw draws: indices in [0, V), the generator's state decides them (same seed,
+    same draws; another seed, other draws), and their frequencies match p_tau = softmax(z / tau)."""
+    V = inputs["logits"].size
+    for key in expected:
+        got = outputs[key]
+        if got.shape != (N_SAMPLES,):
+            return [f"sample_with_temperature must return one index per row, shape ({N_SAMPLES},); got {got.shape}"]
+        if not np.all(np.isfinite(got)) or np.any(got != np.round(got)) or got.min() < 0 or got.max() >= V:
+            return [f"sample_with_temperature must return integer indices in [0, V={V})"]
+    if not np.array_equal(outputs["draws"], outputs["draws_again"]) or \
+            np.array_equal(outputs["draws"], outputs["draws_other_seed"]):
+        return ["sample_with_temperature must draw its randomness from the generator `rng` it is given (the same "
+                "generator state must give the same samples, another state other samples)"]
+    want = _p_tau(inputs["logits"], float(inputs["temperature"]))
+    freq = np.bincount(outputs["draws"].astype(np.int64), minlength=V) / N_SAMPLES
+    err = rel_error(freq, want)
+    if err > SAMPLING_RTOL:
+        return [f"the frequencies of {N_SAMPLES:,} draws are {np.round(freq, 3).tolist()}, but softmax(z / tau) is "
+                f"{np.round(want, 3).tolist()} (relative error {err:.3f} > {SAMPLING_RTOL})"]
+    return []
 
 
 # ---- parts 4 and 5: truncated BPTT --------------------------------------------------------------------
@@ -129,9 +160,9 @@ def ref_stream(inputs):
     return {"losses": np.array(losses), **{f"new_{k}": v for k, v in params.items()}, "h_last": h}
 
 
-def _tests(driver, make, reference, cases, rtol):
+def _tests(driver, make, reference, cases, rtol, check=None):
     return tuple(Test(f"{'hidden' if hidden else 'public'} {shape_label(**sizes)}", driver, make(**sizes), reference,
-                      hidden=hidden, rtol=rtol) for sizes, hidden in cases)
+                      hidden=hidden, rtol=rtol, check=check) for sizes, hidden in cases)
 
 
 ASSIGNMENT = Assignment(
@@ -147,7 +178,8 @@ ASSIGNMENT = Assignment(
                      (dict(B=4, V=3, tau=1.0), True)], 1e-8)),
         Part("sample_with_temperature", 20, ("sample_with_temperature",),
              _tests("sample_with_temperature", make_sampling, ref_sampling,
-                    [(dict(V=5, tau=0.7), False), (dict(V=8, tau=1.5), True), (dict(V=4, tau=0.3), True)], 0.04)),
+                    [(dict(V=5, tau=0.7), False), (dict(V=8, tau=1.5), True), (dict(V=4, tau=0.3), True)],
+                    SAMPLING_RTOL, check_sampling)),
         Part("train_step", 25, ("softmax_cross_entropy", "train_step"),
              _tests("train_step", make_step, ref_step,
                     [(dict(T=5, B=3, V=6, H=4), False), (dict(T=1, B=2, V=3, H=5), True),
