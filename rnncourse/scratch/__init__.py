@@ -13,6 +13,8 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     jordan         JordanCell, Jordan        (output feedback, Jordan 1986)
     narx           NARXCell, NARX            (delay lines of outputs and inputs; lagged_regressors)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
+    conv           Conv2d                    conv2d_forward/backward (= torch.nn.Conv2d)
+    captioning     ShowAndTell               caption_decoder_forward/backward, masked_cross_entropy (Vinyals et al. 2015)
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
 
@@ -20,7 +22,9 @@ Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), los
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
+from .captioning import ShowAndTell, caption_decoder_backward, caption_decoder_forward, masked_cross_entropy
 from .cell import Cell
+from .conv import Conv2d, conv2d_backward, conv2d_forward
 from .dropout import variational_masks
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
 from .engine import truncation_windows
@@ -74,4 +78,6 @@ __all__ = [
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
     "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
     "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
+    "Conv2d", "conv2d_forward", "conv2d_backward",
+    "ShowAndTell", "caption_decoder_forward", "caption_decoder_backward", "masked_cross_entropy",
 ]

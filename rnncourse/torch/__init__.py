@@ -4,6 +4,7 @@ Twins of ``rnncourse.scratch``, with the same structure: one cell per model (mod
 loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same state_dict keys as
 torch.nn where torch.nn has the model.
 """
+from .captioning import ShowAndTell
 from .gru import GRU, GRUCell
 from .init import initialise_
 from .jordan import Jordan, JordanCell
@@ -20,4 +21,5 @@ from .word2vec import Word2Vec, cbow_loss, sgns_loss, window_loss, window_loss_r
 __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "LSTM", "LSTMCell", "GRU", "GRUCell",
            "LSTMVariant", "LSTMVariantCell", "Jordan", "JordanCell", "NARX", "NARXCell", "TDNN",
            "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_",
-           "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows"]
+           "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows",
+           "ShowAndTell"]
