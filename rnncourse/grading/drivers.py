@@ -149,6 +149,24 @@ def leaky_cell_backward(ns, inp):
     return _grads(_fn(ns, "leaky_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "leaky_cell_backward")
 
 
+# ---- captioning ---------------------------------------------------------------------------------
+DECODER = ("embed", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "out_weight", "out_bias")
+
+
+def caption_decoder_forward(ns, inp):
+    args = (inp["features"], inp["captions"].astype(np.int64), *[inp[k] for k in DECODER])
+    return {"logits": _fn(ns, "decoder_forward")(*args)}
+
+
+def caption_loss(ns, inp):
+    loss, dlogits = _call(ns, "caption_loss", (inp["logits"], inp["targets"].astype(np.int64)), 2)
+    return {"loss": loss, "dlogits": dlogits}
+
+
+def greedy_caption(ns, inp):
+    return {"tokens": _fn(ns, "greedy_caption")(inp["features"], *[inp[k] for k in DECODER], int(inp["max_len"]))}
+
+
 def run(name: str, ns: dict, inputs: dict) -> dict:
     """Run driver ``name``; return {key: float64 ndarray}. Raises DriverError for unusable returns."""
     driver = globals().get(name)

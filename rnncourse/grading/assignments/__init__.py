@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training"}
+ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training",
+               "captioning": "captioning"}
 
 
 def get(name: str):
