@@ -38,8 +38,8 @@ class CaptionSetting:
 
 HELD_OUT_PAIRS = (("red", "triangle"), ("blue", "circle"), ("green", "square"), ("yellow", "circle"))
 CAPTION_PAGE = CaptionSetting(steps=300)                                  # book/images-and-signals.md
-CAPTION_STUDY = CaptionSetting(steps=1200, seeds=(0, 1, 2))              # benchmarks/experiments/signals_seeds.py
-COMPOSITIONAL_STUDY = CaptionSetting(steps=1200, held_out_pairs=HELD_OUT_PAIRS, seeds=(0, 1, 2))
+CAPTION_STUDY = CaptionSetting(steps=1000, seeds=(0, 1, 2))              # benchmarks/experiments/signals_seeds.py
+COMPOSITIONAL_STUDY = CaptionSetting(steps=1000, held_out_pairs=HELD_OUT_PAIRS, seeds=(0, 1, 2))
 DIGITS_PAGE = CaptionSetting(steps=300, data="digits")
 
 
@@ -106,3 +106,126 @@ def train_captioner(setting: CaptionSetting, seed: int = 0, data=None) -> Captio
                "token_accuracy": token_acc,
                **bleu_scores([[r.split()] for r in refs], [g.split() for g in greedy])}
     return CaptionRun(model, losses, greedy, beam, refs, time.perf_counter() - start, metrics)
+
+
+# ---- forecasting -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ForecastSetting:
+    """Monthly CO2: fit on the months before ``split_year``; forecast ``horizon`` months ahead from every
+    origin in the held-out months (``context`` months read). Networks model the month-to-month change."""
+
+    split_year: float = 1990.0
+    context: int = 24
+    horizon: int = 12
+    hidden_size: int = 16
+    window: int = 36                       # training sequences: ``window`` monthly changes...
+    stride: int = 4                        # ...starting every ``stride`` months
+    steps: int = 150
+    lr: float = 1e-2
+    ar_order: int = 24
+    seeds: tuple = (0,)
+
+
+FORECAST_PAGE = ForecastSetting()                                             # book/images-and-signals.md
+FORECAST_STUDY = ForecastSetting(seeds=(0, 1, 2, 3, 4))                      # signals_seeds.py, claims test
+
+
+class Forecaster(torch.nn.Module):
+    """Many-to-many: an LSTM reads the (normalised) monthly changes d_1..d_T and after every step t emits
+    ``outputs`` values, y_t = h_t W^T + b: the next ``outputs`` changes d_{t+1..t+outputs} (direct, outputs =
+    horizon) or the next one (recursive, outputs = 1)."""
+
+    def __init__(self, hidden_size: int, outputs: int):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(1, hidden_size)
+        self.out = torch.nn.Linear(hidden_size, outputs)
+
+    def forward(self, d, state=None):
+        """d (T, B, 1) -> (y (T, B, outputs), state)."""
+        h, state = self.lstm(d, state)
+        return self.out(h), state
+
+
+def _changes_windows(d, window: int, outputs: int, stride: int = 1):
+    """Training sequences of a change series d: inputs (window, N, 1), targets (window, N, outputs), target
+    [t, n, k] = d[start_n + t + 1 + k]."""
+    starts = np.arange(0, d.size - window - outputs + 1, stride)
+    x = np.stack([d[s:s + window] for s in starts], axis=1)[..., None]
+    y = np.stack([np.stack([d[s + 1 + k:s + 1 + k + window] for k in range(outputs)], -1) for s in starts], axis=1)
+    return torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+
+
+@dataclass
+class ForecastRun:
+    rmse: dict                      # {"seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"}: ppm
+    by_horizon: dict                # the same, RMSE per horizon 1..H (H,)
+    forecasts: dict                 # the same: (origins, H) forecasts in ppm
+    truth: np.ndarray               # (origins, H)
+    origin_months: np.ndarray       # decimal year of the last month read, per origin
+    seconds: float = 0.0
+
+
+def co2_split(setting: ForecastSetting):
+    """(months, ppm, n_train): the monthly series and the number of months before the split year."""
+    from .data.co2 import load_co2_monthly
+    months, ppm, _ = load_co2_monthly()
+    return months, ppm, int(np.sum(months < setting.split_year))
+
+
+def fit_ar(d, order: int):
+    """Least-squares AR(order) with intercept on a series d: returns coefficients (order + 1,), newest lag first."""
+    from .data.co2 import forecast_windows
+    X, y = forecast_windows(d, order, 1)
+    A = np.hstack([X[:, ::-1], np.ones((len(X), 1))])
+    return np.linalg.lstsq(A, y[:, 0], rcond=None)[0]
+
+
+def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0) -> ForecastRun:
+    """Seasonal naive, linear AR (recursive, on the monthly changes) and the LSTM forecaster (direct and
+    recursive) on the same held-out origins; RMSE in ppm over all origins and horizons."""
+    start = time.perf_counter()
+    months, ppm, n_train = co2_split(setting)
+    C, Hz = setting.context, setting.horizon
+    d = np.diff(ppm)                                            # d[i] = ppm[i + 1] - ppm[i]
+    d_train = d[:n_train - 1]
+    mu, sd = d_train.mean(), d_train.std()
+    origins = np.arange(n_train - 1, ppm.size - Hz)            # index of the last month read
+    truth = np.stack([ppm[o + 1:o + 1 + Hz] for o in origins])
+    last = ppm[origins][:, None]
+    forecasts = {"seasonal naive": np.stack([ppm[o + 1 - 12:o + 1 - 12 + Hz] for o in origins])}
+    coef = fit_ar(d_train, setting.ar_order)
+    p = setting.ar_order
+    hist = np.stack([d[o - p:o] for o in origins])             # the last p changes before each origin
+    steps = []
+    for _ in range(Hz):
+        nxt = hist[:, ::-1][:, :p] @ coef[:p] + coef[p]
+        steps.append(nxt)
+        hist = np.hstack([hist[:, 1:], nxt[:, None]])
+    forecasts["linear AR"] = last + np.cumsum(np.stack(steps, 1), 1)
+    z = (d - mu) / sd
+    ctx = torch.tensor(np.stack([z[o - C:o] for o in origins], 1)[..., None], dtype=torch.float32)   # (C, N, 1)
+    for kind, outputs in (("LSTM direct", Hz), ("LSTM recursive", 1)):
+        torch.manual_seed(seed)
+        model = Forecaster(setting.hidden_size, outputs)
+        opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+        X, Y = _changes_windows(z[:n_train - 1], setting.window, outputs, setting.stride)
+        for _ in range(setting.steps):
+            loss = torch.mean((model(X)[0] - Y) ** 2)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            y, state = model(ctx)
+            if outputs == Hz:
+                pred = y[-1].numpy()                                      # (N, Hz)
+            else:
+                preds, nxt = [], y[-1]
+                for _ in range(Hz):
+                    preds.append(nxt[:, 0].numpy())
+                    y, state = model(nxt[None], state)
+                    nxt = y[-1]
+                pred = np.stack(preds, 1)
+        forecasts[kind] = last + np.cumsum(pred * sd + mu, 1)
+    by_h = {k: np.sqrt(np.mean((f - truth) ** 2, axis=0)) for k, f in forecasts.items()}
+    rmse = {k: float(np.sqrt(np.mean((f - truth) ** 2))) for k, f in forecasts.items()}
+    return ForecastRun(rmse, by_h, forecasts, truth, months[origins], time.perf_counter() - start)
