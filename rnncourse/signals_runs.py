@@ -229,3 +229,123 @@ def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0)
     by_h = {k: np.sqrt(np.mean((f - truth) ** 2, axis=0)) for k, f in forecasts.items()}
     rmse = {k: float(np.sqrt(np.mean((f - truth) ** 2))) for k, f in forecasts.items()}
     return ForecastRun(rmse, by_h, forecasts, truth, months[origins], time.perf_counter() - start)
+
+
+# ---- EEG-style classification ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EEGSetting:
+    """Synthetic trials (rnncourse.data.eeg): ``n_train`` + ``n_test``, windows of ``window`` samples for the
+    recurrent-convolutional model; three models of about the same number of parameters; Adam on minibatches."""
+
+    n_train: int = 400
+    n_test: int = 200
+    window: int = 20                       # 0.25 s at 80 Hz: 8 windows in a 2 s trial
+    steps: int = 300
+    batch_size: int = 50
+    lr: float = 1e-2
+    seeds: tuple = (0,)
+
+
+EEG_PAGE = EEGSetting()                                                      # book/images-and-signals.md
+EEG_STUDY = EEGSetting(seeds=(0, 1, 2, 3, 4))                              # signals_seeds.py, claims test
+
+
+class ConvOnly(torch.nn.Module):
+    """Two 1-D convolutions over time (ReLU), global average over time, linear read-out: x (B, T, C) -> (B, 3)."""
+
+    def __init__(self, channels: int = 8, features: int = 16):
+        super().__init__()
+        self.conv1 = torch.nn.Conv1d(channels, features, 9)
+        self.conv2 = torch.nn.Conv1d(features, features, 5)
+        self.out = torch.nn.Linear(features, 3)
+
+    def forward(self, x):
+        a = torch.relu(self.conv2(torch.relu(self.conv1(x.transpose(1, 2)))))
+        return self.out(a.mean(dim=2))
+
+
+class RecurrentOnly(torch.nn.Module):
+    """An LSTM over the raw samples, linear read-out of its last state: x (B, T, C) -> (B, 3)."""
+
+    def __init__(self, channels: int = 8, hidden: int = 20):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(channels, hidden, batch_first=True)
+        self.out = torch.nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        return self.out(self.lstm(x)[0][:, -1])
+
+
+class RecurrentConv(torch.nn.Module):
+    """Bashivan et al. (2016) in one dimension: per window of ``window`` samples a convolution over time
+    (ReLU) averaged over the window (a learned band-power feature per window), then an LSTM over the
+    windows and a linear read-out of its last state: x (B, T, C) -> (B, 3)."""
+
+    def __init__(self, channels: int = 8, features: int = 16, hidden: int = 10, window: int = 20):
+        super().__init__()
+        self.window = window
+        self.conv = torch.nn.Conv1d(channels, features, 9)
+        self.lstm = torch.nn.LSTM(features, hidden, batch_first=True)
+        self.out = torch.nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        B, T, C = x.shape
+        W = T // self.window
+        frames = x[:, :W * self.window].reshape(B * W, self.window, C).transpose(1, 2)
+        feats = torch.relu(self.conv(frames)).mean(dim=2).reshape(B, W, -1)
+        return self.out(self.lstm(feats)[0][:, -1])
+
+
+EEG_MODELS = {"conv-only": ConvOnly, "recurrent-only": RecurrentOnly, "recurrent-convolutional": RecurrentConv}
+
+
+def eeg_data(setting: EEGSetting):
+    from .data.eeg import synthetic_eeg
+    x, y = synthetic_eeg(setting.n_train + setting.n_test, seed=0)
+    x = x / x[:setting.n_train].std()
+    n = setting.n_train
+    return (x[:n], y[:n]), (x[n:], y[n:])
+
+
+def eeg_comparison(setting: EEGSetting = EEG_PAGE, seed: int = 0, data=None, models=tuple(EEG_MODELS)) -> dict:
+    """Test accuracy of each of ``models`` (names in EEG_MODELS) after ``steps`` Adam steps; also their sizes."""
+    (xtr, ytr), (xte, yte) = data or eeg_data(setting)
+    Xtr, Ytr = torch.tensor(xtr, dtype=torch.float32), torch.tensor(ytr)
+    Xte = torch.tensor(xte, dtype=torch.float32)
+    accuracy, sizes = {}, {}
+    for name in models:
+        cls = EEG_MODELS[name]
+        torch.manual_seed(seed)
+        model = cls(window=setting.window) if cls is RecurrentConv else cls()
+        sizes[name] = sum(p.numel() for p in model.parameters())
+        opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+        rng = np.random.default_rng(seed)
+        for _ in range(setting.steps):
+            idx = torch.from_numpy(rng.choice(len(Ytr), setting.batch_size, replace=False))
+            loss = torch.nn.functional.cross_entropy(model(Xtr[idx]), Ytr[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            accuracy[name] = float((model(Xte).argmax(1).numpy() == yte).mean())
+    return {"accuracy": accuracy, "parameters": sizes}
+
+
+def blind_token_accuracy(train, test) -> float:
+    """The teacher-forced token accuracy of the best image-blind predictor the training captions define:
+    after each prefix <start> S_1..S_t, guess the next token most often seen after that prefix in training
+    (grammar alone: "a", "of", <end> are certain; a colour, a shape or a relation is a guess)."""
+    from collections import Counter, defaultdict
+    nxt = defaultdict(Counter)
+    for row in train.tokens.tolist():
+        for t in range(1, len(row)):
+            nxt[tuple(row[:t])][row[t]] += 1
+    right = total = 0
+    for row in test.tokens.tolist():
+        for t in range(1, len(row)):
+            if row[t] == train.vocab.pad:
+                break
+            counts = nxt.get(tuple(row[:t]))
+            right += bool(counts) and counts.most_common(1)[0][0] == row[t]
+            total += 1
+    return right / total

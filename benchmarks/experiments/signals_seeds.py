@@ -27,3 +27,19 @@ if "captioning" in which:
             r = runs.train_captioner(setting, seed)
             print(f"{name:>14} {seed:4d} " + " ".join(f"{r.metrics[k]:14.3f}" for k in keys)
                   + f" {time.perf_counter() - start:5.1f}", flush=True)
+
+if "forecasting" in which:
+    print(f"{'seed':>4} " + " ".join(f"{k:>15}" for k in ("seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"))
+          + f" {'s':>5}", flush=True)
+    for seed in runs.FORECAST_STUDY.seeds:
+        r = runs.forecast_comparison(runs.FORECAST_STUDY, seed)
+        print(f"{seed:4d} " + " ".join(f"{v:15.3f}" for v in r.rmse.values()) + f" {r.seconds:5.1f}", flush=True)
+
+if "eeg" in which:
+    data = runs.eeg_data(runs.EEG_STUDY)
+    names = list(runs.EEG_MODELS)
+    print(f"{'seed':>4} " + " ".join(f"{k:>24}" for k in names) + "  (test accuracy)", flush=True)
+    for seed in runs.EEG_STUDY.seeds:
+        r = runs.eeg_comparison(runs.EEG_STUDY, seed, data)
+        print(f"{seed:4d} " + " ".join(f"{r['accuracy'][k]:24.3f}" for k in names), flush=True)
+    print("parameters: " + ", ".join(f"{k} {v}" for k, v in r["parameters"].items()))
