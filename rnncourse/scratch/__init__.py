@@ -15,6 +15,7 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
     conv           Conv2d                    conv2d_forward/backward (= torch.nn.Conv2d)
     captioning     ShowAndTell               caption_decoder_forward/backward, masked_cross_entropy (Vinyals et al. 2015)
+    rcnn           RecurrentConv             convolution per window + LSTM over windows (Bashivan et al. 2016)
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
 
@@ -41,6 +42,7 @@ from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
 from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
+from .rcnn import RecurrentConv
 from .residual import Residual, ResidualCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
@@ -80,4 +82,5 @@ __all__ = [
     "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
     "Conv2d", "conv2d_forward", "conv2d_backward",
     "ShowAndTell", "caption_decoder_forward", "caption_decoder_backward", "masked_cross_entropy",
+    "RecurrentConv",
 ]
