@@ -9,20 +9,14 @@ statsmodels is in the ``book`` and ``test`` extras, not the core library.
 """
 from __future__ import annotations
 
-import importlib.resources
-
 import numpy as np
+
+from ._statsmodels import statsmodels_csv
 
 
 def load_co2_weekly():
     """(dates (N,) int YYYYMMDD, ppm (N,) float64 with NaN for the missing weeks), N = 2,284."""
-    try:
-        path = importlib.resources.files("statsmodels.datasets.co2") / "co2.csv"
-    except ModuleNotFoundError:
-        raise ValueError("the CO2 series is read from the statsmodels package; install it "
-                         "(pip install statsmodels, or rnncourse's [book] extra)") from None
-    with importlib.resources.as_file(path) as csv:
-        table = np.genfromtxt(csv, delimiter=",", names=True, missing_values="", filling_values=np.nan)
+    table = statsmodels_csv("co2", "co2.csv", "the CO2 series", missing_values="", filling_values=np.nan)
     return table["date"].astype(np.int64), table["co2"].astype(np.float64)
 
 
