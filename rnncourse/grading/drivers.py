@@ -153,6 +153,11 @@ def leaky_cell_backward(ns, inp):
 DECODER = ("embed", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "out_weight", "out_bias")
 
 
+def caption_lstm_step(ns, inp):
+    h, c = _call(ns, "lstm_step", (inp["x"], inp["h"], inp["c"], *_params(inp)), 2)
+    return {"h_next": h, "c_next": c}
+
+
 def caption_decoder_forward(ns, inp):
     args = (inp["features"], inp["captions"].astype(np.int64), *[inp[k] for k in DECODER])
     return {"logits": _fn(ns, "decoder_forward")(*args)}

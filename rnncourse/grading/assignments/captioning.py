@@ -1,7 +1,8 @@
-"""captioning: the Show-and-Tell decoder's teacher-forced forward, its loss with padding masked, and greedy
-decoding.
+"""captioning: one LSTM step, the Show-and-Tell decoder's teacher-forced forward, its loss with padding
+masked, and greedy decoding.
 
-References (grader side only): torch.nn.LSTM in float64 fed the image first (forward); torch's
+References (grader side only): torch.nn.LSTMCell in float64 (the step); torch.nn.LSTM in float64 fed the
+image first (forward); torch's
 cross_entropy with ignore_index and torch.autograd (loss and its gradient); rnncourse.decoding.greedy_decode
 over the scratch decoder's step function, one caption at a time (greedy decoding).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..spec import Assignment, Part
-from .common import tests_over_shapes
+from .common import cell_inputs, tests_over_shapes
 
 PAD, START, END = 0, 1, 2
 DECODER = ("embed", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "out_weight", "out_bias")
@@ -27,7 +28,20 @@ def decoder_params(rng, V, E, H, end_bias=0.0):
             "out_bias": out_bias}
 
 
-# ---- part 1: teacher-forced forward ------------------------------------------------------------------
+# ---- part 1: one LSTM step ----------------------------------------------------------------------------
+def ref_lstm_step(inputs):
+    import torch
+    I, H = inputs["weight_ih"].shape[1], inputs["weight_hh"].shape[1]
+    cell = torch.nn.LSTMCell(I, H, dtype=torch.float64)
+    cell.load_state_dict({k: torch.tensor(inputs[k]) for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")})
+    h, c = cell(torch.tensor(inputs["x"]), (torch.tensor(inputs["h"]), torch.tensor(inputs["c"])))
+    return {"h_next": h.detach().numpy(), "c_next": c.detach().numpy()}
+
+
+STEP_SHAPES = [(dict(B=3, I=4, H=5), False), (dict(B=1, I=6, H=2), True), (dict(B=7, I=3, H=4), True)]
+
+
+# ---- part 2: teacher-forced forward ------------------------------------------------------------------
 def forward_inputs(B, T, V, E, H):
     def make(seed):
         rng = np.random.default_rng(seed)
@@ -47,7 +61,7 @@ def ref_forward(inputs):
     return {"logits": logits.detach().numpy()}
 
 
-# ---- part 2: the masked loss ---------------------------------------------------------------------------
+# ---- part 3: the masked loss ---------------------------------------------------------------------------
 def loss_inputs(B, T, V, lengths):
     """Targets with the given number of real tokens per row (padding after), the rest random."""
     def make(seed):
@@ -69,7 +83,7 @@ def ref_loss(inputs):
     return {"loss": np.float64(loss.item()), "dlogits": logits.grad.numpy()}
 
 
-# ---- part 3: greedy decoding ----------------------------------------------------------------------------
+# ---- part 4: greedy decoding ----------------------------------------------------------------------------
 def greedy_inputs(B, V, E, H, max_len, end_bias=0.0):
     def make(seed):
         rng = np.random.default_rng(seed)
@@ -94,18 +108,21 @@ FORWARD_SHAPES = [(dict(B=3, T=5, V=7, E=4, H=6), False), (dict(B=1, T=1, V=3, E
                   (dict(B=5, T=9, V=11, E=3, H=5), True)]
 LOSS_SHAPES = [(dict(B=3, T=6, V=7, lengths=(6, 3, 1)), False), (dict(B=1, T=1, V=4, lengths=(1,)), True),
                (dict(B=4, T=8, V=12, lengths=(2, 8, 5, 0)), True)]
-GREEDY_SHAPES = [(dict(B=3, V=7, E=4, H=6, max_len=6), False), (dict(B=1, V=5, E=3, H=2, max_len=1), True),
+GREEDY_SHAPES = [(dict(B=3, V=7, E=4, H=6, max_len=6), False), (dict(B=5, V=8, E=3, H=2, max_len=1), True),
                  (dict(B=6, V=9, E=5, H=4, max_len=8, end_bias=1.0), True)]
 
 ASSIGNMENT = Assignment(
     name="captioning",
-    title="Captioning: the Show-and-Tell decoder, its masked loss and greedy decoding",
+    title="Captioning: an LSTM step, the Show-and-Tell decoder, its masked loss and greedy decoding",
     parts=(
-        Part("decoder_forward", 35, ("decoder_forward",),
+        Part("lstm_step", 15, ("lstm_step",),
+             tests_over_shapes("caption_lstm_step", cell_inputs(G=4, states=("h", "c")), ref_lstm_step, STEP_SHAPES,
+                               rtol=1e-8)),
+        Part("decoder_forward", 25, ("decoder_forward",),
              tests_over_shapes("caption_decoder_forward", forward_inputs, ref_forward, FORWARD_SHAPES, rtol=1e-8)),
         Part("caption_loss", 30, ("caption_loss",),
              tests_over_shapes("caption_loss", loss_inputs, ref_loss, LOSS_SHAPES, rtol=1e-8)),
-        Part("greedy_caption", 35, ("greedy_caption",),
+        Part("greedy_caption", 30, ("greedy_caption",),
              tests_over_shapes("greedy_caption", greedy_inputs, ref_greedy, GREEDY_SHAPES)),
     ),
 )
