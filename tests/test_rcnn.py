@@ -1,6 +1,7 @@
 """The recurrent-convolutional classifier (Bashivan et al. 2016, one-dimensional) from scratch: its
 hand-written backward against float64 central differences and against autograd on the torch.nn model of
-the chapter (rnncourse.signals_runs.RecurrentConv, same state_dict keys)."""
+the chapter (rnncourse.signals_runs.RecurrentConv, same state_dict keys); and the chapter's forecaster (torch.nn.LSTM +
+Linear) against the scratch LSTM and Linear."""
 import numpy as np
 import pytest
 import torch
@@ -59,3 +60,27 @@ def test_rcnn_rejects_bad_input():
         model.forward(x[:, :5])
     with pytest.raises(ValueError, match="window must be at least kernel=9"):
         RecurrentConv(window=5)
+
+
+def test_forecaster_equals_scratch_lstm_and_linear_forward_and_backward():
+    """The chapter's many-to-many forecaster (torch.nn.LSTM + Linear) is the scratch LSTM and Linear: same
+    outputs, same gradients (the scratch LSTM's backward is itself checked against central differences)."""
+    from rnncourse import scratch
+    from rnncourse.signals_runs import Forecaster
+    rng = np.random.default_rng(4)
+    ref = Forecaster(hidden_size=5, outputs=3).double()
+    lstm, out = scratch.LSTM(1, 5), scratch.Linear(5, 3)
+    lstm.load_state_dict({k: v.numpy() for k, v in ref.lstm.state_dict().items()})
+    out.load_state_dict({k: v.numpy() for k, v in ref.out.state_dict().items()})
+    d, dy = rng.standard_normal((12, 4, 1)), rng.standard_normal((12, 4, 3))
+    hs, _ = lstm.forward(d)
+    y = out.forward(hs)
+    lstm.backward(out.backward(dy))
+    td = torch.tensor(d, requires_grad=True)
+    ty, _ = ref(td)
+    (ty * torch.tensor(dy)).sum().backward()
+    assert rel_error(y, ty.detach().numpy()) < 1e-13
+    for name, p in ref.lstm.named_parameters():
+        assert rel_error(lstm.grads[name], p.grad.numpy()) < 1e-12, name
+    for name, p in ref.out.named_parameters():
+        assert rel_error(out.grads[name], p.grad.numpy()) < 1e-12, name
