@@ -26,7 +26,7 @@ import numpy as np
 from ._checks import as_float_array
 from .conv import conv2d_backward, conv2d_forward
 from .functional import log_softmax
-from .lstm import lstm_backward, lstm_forward
+from .lstm import lstm_backward, lstm_cell_forward, lstm_forward
 
 DECODER_PARAMS = ("embed", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "out_weight", "out_bias")
 
@@ -106,12 +106,8 @@ def masked_cross_entropy(logits, targets, pad: int = 0):
 
 
 def _lstm_step(x, h, c, p):
-    a = x @ p["weight_ih"].T + p["bias_ih"] + h @ p["weight_hh"].T + p["bias_hh"]
-    H = h.shape[1]
-    i, f = 1 / (1 + np.exp(-a[:, :H])), 1 / (1 + np.exp(-a[:, H:2 * H]))
-    g, o = np.tanh(a[:, 2 * H:3 * H]), 1 / (1 + np.exp(-a[:, 3 * H:]))
-    c = f * c + i * g
-    return o * np.tanh(c), c
+    """One decoder step with the library's LSTM cell (:func:`rnncourse.scratch.lstm_cell_forward`)."""
+    return lstm_cell_forward(x, h, c, p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"])[:2]
 
 
 def decoder_start_state(features, params: dict):
