@@ -4,18 +4,12 @@ statsmodels is in the ``book`` and ``test`` extras, not the core library: ``pip 
 """
 from __future__ import annotations
 
-import importlib.resources
-
 import numpy as np
+
+from ._statsmodels import statsmodels_csv
 
 
 def load_sunspots():
     """Return (years (309,) int, sunspot numbers (309,) float64) for 1700-2008 (Wolfer / SIDC yearly means)."""
-    try:
-        path = importlib.resources.files("statsmodels.datasets.sunspots") / "sunspots.csv"
-    except ModuleNotFoundError:
-        raise ValueError("the sunspot series is read from the statsmodels package; install it "
-                         "(pip install statsmodels, or rnncourse's [book] extra)") from None
-    with importlib.resources.as_file(path) as csv:
-        table = np.genfromtxt(csv, delimiter=",", names=True)
+    table = statsmodels_csv("sunspots", "sunspots.csv", "the sunspot series")
     return table["YEAR"].astype(int), table["SUNACTIVITY"].astype(np.float64)

@@ -349,6 +349,27 @@ def w2v_draw_negatives(ns, inp):
 
 def w2v_sparse_update(ns, inp):
     return {"W": _fn(ns, "sparse_update")(inp["W"], _int(inp["rows"]), inp["values"], float(inp["lr"]))}
+# ---- captioning ---------------------------------------------------------------------------------
+DECODER = ("embed", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "out_weight", "out_bias")
+
+
+def caption_lstm_step(ns, inp):
+    h, c = _call(ns, "lstm_step", (inp["x"], inp["h"], inp["c"], *_params(inp)), 2)
+    return {"h_next": h, "c_next": c}
+
+
+def caption_decoder_forward(ns, inp):
+    args = (inp["features"], inp["captions"].astype(np.int64), *[inp[k] for k in DECODER])
+    return {"logits": _fn(ns, "decoder_forward")(*args)}
+
+
+def caption_loss(ns, inp):
+    loss, dlogits = _call(ns, "caption_loss", (inp["logits"], inp["targets"].astype(np.int64)), 2)
+    return {"loss": loss, "dlogits": dlogits}
+
+
+def greedy_caption(ns, inp):
+    return {"tokens": _fn(ns, "greedy_caption")(inp["features"], *[inp[k] for k in DECODER], int(inp["max_len"]))}
 
 
 def run(name: str, ns: dict, inputs: dict) -> dict:

@@ -13,6 +13,9 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     jordan         JordanCell, Jordan        (output feedback, Jordan 1986)
     narx           NARXCell, NARX            (delay lines of outputs and inputs; lagged_regressors)
     tdnn           TDNN                      tdnn_forward/backward (Waibel et al. 1989; = Conv1d)
+    conv           Conv2d                    conv2d_forward/backward (= torch.nn.Conv2d)
+    captioning     ShowAndTell               caption_decoder_forward/backward (Vinyals et al. 2015)
+    rcnn           RecurrentConv             convolution per window + LSTM over windows (Bashivan et al. 2016)
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
     second_order   SecondOrderCell, SecondOrder  h_t = sigmoid(sum_jk W_ijk h_{t-1,j} x_{t,k} + b)  (Giles et al. 1992)
@@ -24,12 +27,15 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     attention      AttentionGRUCell          additive attention (Bahdanau et al. 2015) in a GRU decoder cell
     seq2seq        Seq2Seq                   encoder-decoder (Sutskever et al. 2014; Cho et al. 2014)
 
-Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses, optim (SGD, Adam,
+Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses (masked_cross_entropy for
+padded sequences, ...), optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
 """
 from .attention import AttentionGRUCell, attention_backward, attention_forward
+from .captioning import ShowAndTell, caption_decoder_backward, caption_decoder_forward
 from .cell import Cell
+from .conv import Conv2d, conv2d_backward, conv2d_forward
 from .deep_transition import DeepRNN, DeepTransitionCell, deep_rnn_parameters
 from .dropout import variational_masks
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
@@ -42,18 +48,19 @@ from .init import SCHEMES, initialise, recurrent_weight
 from .jordan import Jordan, JordanCell
 from .leaky import Leaky, LeakyCell
 from .linear import Linear, linear_backward, linear_forward
-from .losses import mse_loss, softmax_cross_entropy
+from .losses import masked_cross_entropy, mse_loss, softmax_cross_entropy
 from .lstm import LSTM, LSTMCell, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
 from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
 from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
+from .rcnn import RecurrentConv
 from .residual import Residual, ResidualCell
 from .rmlp import RMLP, RMLPCell
 from .rnn import RNN, RNNCell, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from .rtrl import operation_counts, rtrl
 from .second_order import SecondOrder, SecondOrderCell
-from .seq2seq import Seq2Seq, masked_cross_entropy
+from .seq2seq import Seq2Seq
 from .tdnn import TDNN, receptive_field, tdnn_backward, tdnn_forward
 from .word2vec import (
     Word2Vec,
@@ -83,7 +90,7 @@ __all__ = [
     "SCHEMES", "recurrent_weight", "initialise",
     "Linear", "linear_forward", "linear_backward",
     "sigmoid", "softmax", "log_softmax",
-    "mse_loss", "softmax_cross_entropy",
+    "mse_loss", "masked_cross_entropy", "softmax_cross_entropy",
     "SGD", "Adam", "clip_grad_norm", "clip_grad_value",
     "numerical_gradient", "numerical_gradient_array", "rel_error",
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
@@ -92,5 +99,8 @@ __all__ = [
     "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "rtrl", "operation_counts",
     "Hopfield", "hebbian_weights", "energy", "recall", "overlap", "corrupt", "recall_overlap",
     "DeepRNN", "DeepTransitionCell", "deep_rnn_parameters",
-    "Seq2Seq", "masked_cross_entropy", "AttentionGRUCell", "attention_forward", "attention_backward",
+    "Seq2Seq", "AttentionGRUCell", "attention_forward", "attention_backward",
+    "Conv2d", "conv2d_forward", "conv2d_backward",
+    "ShowAndTell", "caption_decoder_forward", "caption_decoder_backward",
+    "RecurrentConv",
 ]

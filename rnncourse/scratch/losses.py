@@ -43,3 +43,27 @@ def softmax_cross_entropy(logits, targets) -> tuple[float, np.ndarray]:
     dlogits = np.exp(logp)
     dlogits[np.arange(n), targets] -= 1.0
     return loss, dlogits / n
+
+
+def masked_cross_entropy(logits, targets, pad: int = 0) -> tuple[float, np.ndarray]:
+    r"""Mean cross-entropy over the positions whose target is not ``pad`` (padding of unequal sequences).
+
+    logits: (..., V), e.g. (T, B, V) or (B, T, V); targets: the same leading shape, integers in [0, V).
+    :math:`L = -\frac1M \sum_{n:\,y_n \ne \mathrm{pad}} \log \mathrm{softmax}(z_n)_{y_n}` with M the number of
+    such positions; returns ``(L, dL/dlogits)``, zero at padded positions. Matches
+    ``torch.nn.functional.cross_entropy(..., ignore_index=pad)``.
+    """
+    logits = as_float_array("logits", logits)
+    targets = np.asarray(targets)
+    if logits.ndim < 2:
+        raise ValueError(f"logits must have shape (..., V) with at least one leading axis; got {logits.shape}")
+    if targets.shape != logits.shape[:-1]:
+        raise ValueError(f"targets must have the shape of logits without its last axis, {logits.shape[:-1]}; "
+                         f"got {targets.shape}")
+    mask = targets != pad
+    if not mask.any():
+        raise ValueError(f"every target is padding ({pad}): there is nothing to predict, the loss is undefined")
+    loss, d_rows = softmax_cross_entropy(logits[mask], targets[mask])
+    d_logits = np.zeros_like(logits)
+    d_logits[mask] = d_rows
+    return loss, d_logits

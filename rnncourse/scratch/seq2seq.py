@@ -24,7 +24,7 @@ from . import engine
 from .attention import AttentionGRUCell
 from .functional import log_softmax
 from .gru import GRUCell
-from .losses import softmax_cross_entropy
+from .losses import masked_cross_entropy
 from .module import Recurrent
 
 PAD = 0
@@ -38,19 +38,6 @@ def _check_tokens(name: str, value, vocab: int, labels=("T", "B")) -> np.ndarray
     if arr.min() < 0 or arr.max() >= vocab:
         raise ValueError(f"{name} must hold token indices in [0, {vocab}); got values from {arr.min()} to {arr.max()}")
     return arr
-
-
-def masked_cross_entropy(logits, targets) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy over the positions where ``targets`` != PAD. logits (T, B, V), targets (T, B).
-
-    Returns (L, dL/dlogits (T, B, V)), zero at PAD positions."""
-    mask = targets != PAD
-    if not mask.any():
-        raise ValueError("targets hold only PAD: there is nothing to predict")
-    loss, d_rows = softmax_cross_entropy(logits[mask], targets[mask])
-    d_logits = np.zeros_like(logits)
-    d_logits[mask] = d_rows
-    return loss, d_logits
 
 
 class Seq2Seq:

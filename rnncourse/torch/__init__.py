@@ -5,6 +5,7 @@ loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same 
 torch.nn where torch.nn has the model.
 """
 from .attention import AttentionGRUCell
+from .captioning import ShowAndTell
 from .deep_transition import DeepRNN, DeepTransitionCell
 from .gru import GRU, GRUCell
 from .init import initialise_
@@ -27,4 +28,4 @@ __all__ = ["Recurrent", "TorchCell", "run", "uniform_init_", "RNN", "RNNCell", "
            "Leaky", "LeakyCell", "Residual", "ResidualCell", "initialise_",
            "Word2Vec", "sgns_loss", "cbow_loss", "window_loss", "window_loss_rows",
            "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "DeepRNN", "DeepTransitionCell",
-           "Seq2Seq", "AttentionGRUCell"]
+           "Seq2Seq", "AttentionGRUCell", "ShowAndTell"]

@@ -11,7 +11,8 @@ import importlib
 
 ASSIGNMENTS = {"rnn-bptt": "rnn_bptt", "lstm-backward": "lstm_backward", "gru": "gru", "training": "training",
                "char-lm": "char_lm", "deep-bidirectional-recursive": "deep_bidirectional_recursive",
-               "seq2seq": "seq2seq", "narx": "narx", "word2vec": "word2vec"}
+               "seq2seq": "seq2seq", "narx": "narx", "word2vec": "word2vec",
+               "captioning": "captioning"}
 
 
 def get(name: str):

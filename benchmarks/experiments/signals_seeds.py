@@ -1,0 +1,45 @@
+"""Seed study of book/images-and-signals.md: captioning (held-out and compositional scenes), forecasting
+the CO2 series, and EEG-style classification. One row per seed and setting.
+
+    python benchmarks/experiments/signals_seeds.py [captioning|forecasting|eeg]
+
+Settings in rnncourse.signals_runs; tests/test_claims_signals.py asserts what the chapter states.
+"""
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import torch  # noqa: E402
+
+from rnncourse import signals_runs as runs  # noqa: E402
+
+torch.set_num_threads(1)
+which = sys.argv[1:] or ["captioning", "forecasting", "eeg"]
+
+if "captioning" in which:
+    keys = ("exact_greedy", "exact_beam", "token_accuracy", "BLEU-1", "BLEU-4")
+    print(f"{'setting':>14} {'seed':>4} " + " ".join(f"{k:>14}" for k in keys) + f" {'s':>5}", flush=True)
+    for name, setting in (("held-out", runs.CAPTION_STUDY), ("compositional", runs.COMPOSITIONAL_STUDY)):
+        for seed in setting.seeds:
+            start = time.perf_counter()
+            r = runs.train_captioner(setting, seed)
+            print(f"{name:>14} {seed:4d} " + " ".join(f"{r.metrics[k]:14.3f}" for k in keys)
+                  + f" {time.perf_counter() - start:5.1f}", flush=True)
+
+if "forecasting" in which:
+    print(f"{'seed':>4} " + " ".join(f"{k:>15}" for k in ("seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"))
+          + f" {'s':>5}", flush=True)
+    for seed in runs.FORECAST_STUDY.seeds:
+        r = runs.forecast_comparison(runs.FORECAST_STUDY, seed)
+        print(f"{seed:4d} " + " ".join(f"{v:15.3f}" for v in r.rmse.values()) + f" {r.seconds:5.1f}", flush=True)
+
+if "eeg" in which:
+    data = runs.eeg_data(runs.EEG_STUDY)
+    names = list(runs.EEG_MODELS)
+    print(f"{'seed':>4} " + " ".join(f"{k:>24}" for k in names) + "  (test accuracy)", flush=True)
+    for seed in runs.EEG_STUDY.seeds:
+        r = runs.eeg_comparison(runs.EEG_STUDY, seed, data)
+        print(f"{seed:4d} " + " ".join(f"{r['accuracy'][k]:24.3f}" for k in names), flush=True)
+    print("parameters: " + ", ".join(f"{k} {v}" for k, v in r["parameters"].items()))

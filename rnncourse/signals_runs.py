@@ -1,0 +1,351 @@
+"""The runs of book/images-and-signals.md: captioning, forecasting and EEG-style classification.
+
+One set of named settings shared by the chapter, the seed study ``benchmarks/experiments/signals_seeds.py``
+and ``tests/test_claims_signals.py``, so a number the chapter quotes and the test asserting it cannot
+drift apart. The page runs the ``*_PAGE`` settings (small, seconds); the seed study runs ``*_STUDY``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from .bleu import bleu_scores
+from .data.scenes import compositional_split, digit_strips, shape_scenes
+from .decoding import beam_search, greedy_decode
+from .torch.captioning import ShowAndTell
+
+# ---- captioning ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptionSetting:
+    """Show-and-Tell training: Adam, minibatches of ``batch_size`` scenes drawn with replacement of batches."""
+
+    steps: int
+    data: str = "scenes"                  # "scenes" (1,000 scenes: 800 train, 200 held out) or "digits"
+    embed_size: int = 32
+    hidden_size: int = 64
+    channels: tuple = (8, 16)
+    batch_size: int = 32
+    lr: float = 3e-3
+    beam_width: int = 3
+    held_out_pairs: tuple = ()            # non-empty: the compositional split
+    seeds: tuple = (0,)
+
+
+HELD_OUT_PAIRS = (("red", "triangle"), ("blue", "circle"), ("green", "square"), ("yellow", "circle"))
+CAPTION_PAGE = CaptionSetting(steps=300)                                  # book/images-and-signals.md
+CAPTION_STUDY = CaptionSetting(steps=1000, seeds=(0, 1, 2))              # benchmarks/experiments/signals_seeds.py
+COMPOSITIONAL_STUDY = CaptionSetting(steps=1000, held_out_pairs=HELD_OUT_PAIRS, seeds=(0, 1, 2))
+DIGITS_PAGE = CaptionSetting(steps=300, data="digits")
+
+
+def caption_data(setting: CaptionSetting, seed: int = 0):
+    """(train, test) CaptionData of a setting. The scene data do not depend on the training seed."""
+    if setting.held_out_pairs:
+        return compositional_split(800, 200, setting.held_out_pairs, seed=0)
+    if setting.data == "digits":
+        return digit_strips(1000, 3, seed=0, part="train"), digit_strips(200, 3, seed=1, part="test")
+    data = shape_scenes(1000, seed=0)
+    return data.subset(np.arange(800)), data.subset(np.arange(800, 1000))
+
+
+@dataclass
+class CaptionRun:
+    model: ShowAndTell
+    losses: list
+    greedy: list                    # greedy captions of the test images (strings)
+    beam: list                      # best beam-search captions
+    references: list                # the true test captions
+    seconds: float = 0.0
+    metrics: dict = field(default_factory=dict)
+
+
+def caption_step_fn(model: ShowAndTell, image):
+    return model.step_function(np.asarray(image, dtype=np.float32))
+
+
+def train_captioner(setting: CaptionSetting, seed: int = 0, data=None) -> CaptionRun:
+    """Train the torch Show-and-Tell model with teacher forcing; decode the test images greedily and with
+    beam search; metrics: exact match (greedy, beam), token accuracy under teacher forcing, BLEU-1..4."""
+    start = time.perf_counter()
+    train, test = data or caption_data(setting, seed)
+    torch.manual_seed(seed)
+    model = ShowAndTell(train.images.shape[1:], len(train.vocab), setting.embed_size, setting.hidden_size,
+                        setting.channels)
+    opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+    X, Y = torch.tensor(train.images, dtype=torch.float32), torch.tensor(train.tokens)
+    rng = np.random.default_rng(seed)
+    losses = []
+    for _ in range(setting.steps):
+        idx = torch.from_numpy(rng.choice(len(Y), setting.batch_size, replace=False))
+        loss = model.loss(X[idx], Y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    vocab, max_len = test.vocab, test.tokens.shape[1]
+    greedy, beam = [], []
+    for image in test.images:
+        step, state = caption_step_fn(model, image)
+        greedy.append(vocab.decode(greedy_decode(step, state, vocab.start, vocab.end, max_len).tokens))
+        step, state = caption_step_fn(model, image)
+        best = beam_search(step, state, vocab.start, vocab.end, max_len, beam_width=setting.beam_width)[0]
+        beam.append(vocab.decode(best.tokens))
+    with torch.no_grad():
+        Yt = torch.tensor(test.tokens)
+        pred = model(torch.tensor(test.images, dtype=torch.float32), Yt[:, :-1]).argmax(-1)
+        mask = Yt[:, 1:] != vocab.pad
+        token_acc = float((pred == Yt[:, 1:])[mask].float().mean())
+    refs = test.captions
+    metrics = {"exact_greedy": float(np.mean([g == r for g, r in zip(greedy, refs)])),
+               "exact_beam": float(np.mean([b == r for b, r in zip(beam, refs)])),
+               "token_accuracy": token_acc,
+               **bleu_scores([[r.split()] for r in refs], [g.split() for g in greedy])}
+    return CaptionRun(model, losses, greedy, beam, refs, time.perf_counter() - start, metrics)
+
+
+# ---- forecasting -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ForecastSetting:
+    """Monthly CO2: fit on the months before ``split_year``; forecast ``horizon`` months ahead from every
+    origin in the held-out months (``context`` months read). Networks model the month-to-month change."""
+
+    split_year: float = 1990.0
+    context: int = 24
+    horizon: int = 12
+    hidden_size: int = 16
+    window: int = 36                       # training sequences: ``window`` monthly changes...
+    stride: int = 4                        # ...starting every ``stride`` months
+    steps: int = 150
+    lr: float = 1e-2
+    ar_order: int = 24
+    seeds: tuple = (0,)
+
+
+FORECAST_PAGE = ForecastSetting()                                             # book/images-and-signals.md
+FORECAST_STUDY = ForecastSetting(seeds=(0, 1, 2, 3, 4))                      # signals_seeds.py, claims test
+
+
+class Forecaster(torch.nn.Module):
+    """Many-to-many: an LSTM reads the (normalised) monthly changes d_1..d_T and after every step t emits
+    ``outputs`` values, y_t = h_t W^T + b: the next ``outputs`` changes d_{t+1..t+outputs} (direct, outputs =
+    horizon) or the next one (recursive, outputs = 1)."""
+
+    def __init__(self, hidden_size: int, outputs: int):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(1, hidden_size)
+        self.out = torch.nn.Linear(hidden_size, outputs)
+
+    def forward(self, d, state=None):
+        """d (T, B, 1) -> (y (T, B, outputs), state)."""
+        h, state = self.lstm(d, state)
+        return self.out(h), state
+
+
+def _changes_windows(d, window: int, outputs: int, stride: int = 1):
+    """Training sequences of a change series d: inputs (window, N, 1), targets (window, N, outputs), target
+    [t, n, k] = d[start_n + t + 1 + k]."""
+    starts = np.arange(0, d.size - window - outputs + 1, stride)
+    x = np.stack([d[s:s + window] for s in starts], axis=1)[..., None]
+    y = np.stack([np.stack([d[s + 1 + k:s + 1 + k + window] for k in range(outputs)], -1) for s in starts], axis=1)
+    return torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+
+
+@dataclass
+class ForecastRun:
+    rmse: dict                      # {"seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"}: ppm
+    by_horizon: dict                # the same, RMSE per horizon 1..H (H,)
+    forecasts: dict                 # the same: (origins, H) forecasts in ppm
+    truth: np.ndarray               # (origins, H)
+    origin_months: np.ndarray       # decimal year of the last month read, per origin
+    seconds: float = 0.0
+
+
+def co2_split(setting: ForecastSetting):
+    """(months, ppm, n_train): the monthly series and the number of months before the split year."""
+    from .data.co2 import load_co2_monthly
+    months, ppm, _ = load_co2_monthly()
+    return months, ppm, int(np.sum(months < setting.split_year))
+
+
+def fit_ar(d, order: int):
+    """Least-squares AR(order) with intercept on a series d: returns coefficients (order + 1,), newest lag first."""
+    from .data.co2 import forecast_windows
+    X, y = forecast_windows(d, order, 1)
+    A = np.hstack([X[:, ::-1], np.ones((len(X), 1))])
+    return np.linalg.lstsq(A, y[:, 0], rcond=None)[0]
+
+
+def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0) -> ForecastRun:
+    """Seasonal naive, linear AR (recursive, on the monthly changes) and the LSTM forecaster (direct and
+    recursive) on the same held-out origins; RMSE in ppm over all origins and horizons."""
+    start = time.perf_counter()
+    months, ppm, n_train = co2_split(setting)
+    C, Hz = setting.context, setting.horizon
+    d = np.diff(ppm)                                            # d[i] = ppm[i + 1] - ppm[i]
+    d_train = d[:n_train - 1]
+    mu, sd = d_train.mean(), d_train.std()
+    origins = np.arange(n_train - 1, ppm.size - Hz)            # index of the last month read
+    truth = np.stack([ppm[o + 1:o + 1 + Hz] for o in origins])
+    last = ppm[origins][:, None]
+    forecasts = {"seasonal naive": np.stack([ppm[o + 1 - 12:o + 1 - 12 + Hz] for o in origins])}
+    coef = fit_ar(d_train, setting.ar_order)
+    p = setting.ar_order
+    hist = np.stack([d[o - p:o] for o in origins])             # the last p changes before each origin
+    steps = []
+    for _ in range(Hz):
+        nxt = hist[:, ::-1][:, :p] @ coef[:p] + coef[p]
+        steps.append(nxt)
+        hist = np.hstack([hist[:, 1:], nxt[:, None]])
+    forecasts["linear AR"] = last + np.cumsum(np.stack(steps, 1), 1)
+    z = (d - mu) / sd
+    ctx = torch.tensor(np.stack([z[o - C:o] for o in origins], 1)[..., None], dtype=torch.float32)   # (C, N, 1)
+    for kind, outputs in (("LSTM direct", Hz), ("LSTM recursive", 1)):
+        torch.manual_seed(seed)
+        model = Forecaster(setting.hidden_size, outputs)
+        opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+        X, Y = _changes_windows(z[:n_train - 1], setting.window, outputs, setting.stride)
+        for _ in range(setting.steps):
+            loss = torch.mean((model(X)[0] - Y) ** 2)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            y, state = model(ctx)
+            if outputs == Hz:
+                pred = y[-1].numpy()                                      # (N, Hz)
+            else:
+                preds, nxt = [], y[-1]
+                for _ in range(Hz):
+                    preds.append(nxt[:, 0].numpy())
+                    y, state = model(nxt[None], state)
+                    nxt = y[-1]
+                pred = np.stack(preds, 1)
+        forecasts[kind] = last + np.cumsum(pred * sd + mu, 1)
+    by_h = {k: np.sqrt(np.mean((f - truth) ** 2, axis=0)) for k, f in forecasts.items()}
+    rmse = {k: float(np.sqrt(np.mean((f - truth) ** 2))) for k, f in forecasts.items()}
+    return ForecastRun(rmse, by_h, forecasts, truth, months[origins], time.perf_counter() - start)
+
+
+# ---- EEG-style classification ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EEGSetting:
+    """Synthetic trials (rnncourse.data.eeg): ``n_train`` + ``n_test``, windows of ``window`` samples for the
+    recurrent-convolutional model; three models of about the same number of parameters; Adam on minibatches."""
+
+    n_train: int = 400
+    n_test: int = 200
+    window: int = 20                       # 0.25 s at 80 Hz: 8 windows in a 2 s trial
+    steps: int = 300
+    batch_size: int = 50
+    lr: float = 1e-2
+    seeds: tuple = (0,)
+
+
+EEG_PAGE = EEGSetting()                                                      # book/images-and-signals.md
+EEG_STUDY = EEGSetting(seeds=(0, 1, 2, 3, 4))                              # signals_seeds.py, claims test
+
+
+class ConvOnly(torch.nn.Module):
+    """Two 1-D convolutions over time (ReLU), global average over time, linear read-out: x (B, T, C) -> (B, 3)."""
+
+    def __init__(self, channels: int = 8, features: int = 16):
+        super().__init__()
+        self.conv1 = torch.nn.Conv1d(channels, features, 9)
+        self.conv2 = torch.nn.Conv1d(features, features, 5)
+        self.out = torch.nn.Linear(features, 3)
+
+    def forward(self, x):
+        a = torch.relu(self.conv2(torch.relu(self.conv1(x.transpose(1, 2)))))
+        return self.out(a.mean(dim=2))
+
+
+class RecurrentOnly(torch.nn.Module):
+    """An LSTM over the raw samples, linear read-out of its last state: x (B, T, C) -> (B, 3)."""
+
+    def __init__(self, channels: int = 8, hidden: int = 20):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(channels, hidden, batch_first=True)
+        self.out = torch.nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        return self.out(self.lstm(x)[0][:, -1])
+
+
+class RecurrentConv(torch.nn.Module):
+    """Bashivan et al. (2016) in one dimension: per window of ``window`` samples a convolution over time
+    (ReLU) averaged over the window (a learned band-power feature per window), then an LSTM over the
+    windows and a linear read-out of its last state: x (B, T, C) -> (B, 3)."""
+
+    def __init__(self, channels: int = 8, features: int = 16, hidden: int = 10, window: int = 20):
+        super().__init__()
+        self.window = window
+        self.conv = torch.nn.Conv1d(channels, features, 9)
+        self.lstm = torch.nn.LSTM(features, hidden, batch_first=True)
+        self.out = torch.nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        B, T, C = x.shape
+        W = T // self.window
+        frames = x[:, :W * self.window].reshape(B * W, self.window, C).transpose(1, 2)
+        feats = torch.relu(self.conv(frames)).mean(dim=2).reshape(B, W, -1)
+        return self.out(self.lstm(feats)[0][:, -1])
+
+
+EEG_MODELS = {"conv-only": ConvOnly, "recurrent-only": RecurrentOnly, "recurrent-convolutional": RecurrentConv}
+
+
+def eeg_data(setting: EEGSetting):
+    from .data.eeg import synthetic_eeg
+    x, y = synthetic_eeg(setting.n_train + setting.n_test, seed=0)
+    x = x / x[:setting.n_train].std()
+    n = setting.n_train
+    return (x[:n], y[:n]), (x[n:], y[n:])
+
+
+def eeg_comparison(setting: EEGSetting = EEG_PAGE, seed: int = 0, data=None, models=tuple(EEG_MODELS)) -> dict:
+    """Test accuracy of each of ``models`` (names in EEG_MODELS) after ``steps`` Adam steps; also their sizes."""
+    (xtr, ytr), (xte, yte) = data or eeg_data(setting)
+    Xtr, Ytr = torch.tensor(xtr, dtype=torch.float32), torch.tensor(ytr)
+    Xte = torch.tensor(xte, dtype=torch.float32)
+    accuracy, sizes = {}, {}
+    for name in models:
+        cls = EEG_MODELS[name]
+        torch.manual_seed(seed)
+        model = cls(window=setting.window) if cls is RecurrentConv else cls()
+        sizes[name] = sum(p.numel() for p in model.parameters())
+        opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+        rng = np.random.default_rng(seed)
+        for _ in range(setting.steps):
+            idx = torch.from_numpy(rng.choice(len(Ytr), setting.batch_size, replace=False))
+            loss = torch.nn.functional.cross_entropy(model(Xtr[idx]), Ytr[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            accuracy[name] = float((model(Xte).argmax(1).numpy() == yte).mean())
+    return {"accuracy": accuracy, "parameters": sizes}
+
+
+def blind_token_accuracy(train, test) -> float:
+    """The teacher-forced token accuracy of the best image-blind predictor the training captions define:
+    after each prefix <start> S_1..S_t, guess the next token most often seen after that prefix in training
+    (grammar alone: "a", "of", <end> are certain; a colour, a shape or a relation is a guess)."""
+    from collections import Counter, defaultdict
+    nxt = defaultdict(Counter)
+    for row in train.tokens.tolist():
+        for t in range(1, len(row)):
+            nxt[tuple(row[:t])][row[t]] += 1
+    right = total = 0
+    for row in test.tokens.tolist():
+        for t in range(1, len(row)):
+            if row[t] == train.vocab.pad:
+                break
+            counts = nxt.get(tuple(row[:t]))
+            right += bool(counts) and counts.most_common(1)[0][0] == row[t]
+            total += 1
+    return right / total

@@ -1,0 +1,61 @@
+"""The captioning exercise through the real grader: its solution, and submissions that are wrong in the way
+their names say (made from the solution by edits that must apply), each scored by the hidden tests too."""
+import json
+import subprocess
+
+import nbformat
+import pytest
+from test_grading import LIMITS, RNNCOURSE, ROOT, secret_file, swap
+
+SOLUTION = ROOT / "solutions" / "captioning.ipynb"
+
+
+def variant(marker, edit):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
+    assert len(cells) == 1, marker
+    cells[0].source = edit(cells[0].source)
+    return nb
+
+
+# name -> (notebook, expected score, {part: expected points})
+CASES = {
+    # a wrong gate order in the LSTM step: every part built on it fails, the loss alone is right
+    "wrong-gate-order": (variant("def lstm_step(", swap(
+        "i, f, g, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])", "f, i, g, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])")),
+        30, {"lstm_step": 0, "caption_loss": 30}),
+    "correct": (variant("def decoder_forward(", lambda s: s), 100, {}),
+    # the image is not fed at t = -1: every forward test fails, the other parts are untouched
+    "image-not-fed-first": (variant("def decoder_forward(", swap(
+        "inputs = [features] + [embed[captions[:, t]] for t in range(T)]",
+        "inputs = [embed[captions[:, 0]]] + [embed[captions[:, t]] for t in range(T)]")), 75, {"decoder_forward": 0}),
+    # padding not masked: only the hidden test without padding (B=1, T=1) passes, 1 of 3 tests
+    "padding-not-masked": (variant("def caption_loss(", swap("mask = targets != PAD", "mask = targets >= 0")),
+                           80, {"caption_loss": 10}),
+    # decoding goes on after <end>: only the max_len=1 test passes
+    "no-stop-at-end": (variant("def greedy_caption(", swap("done |= last == END", "pass")),
+                       80, {"greedy_caption": 10}),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("subs")
+    for name, (nb, *_rest) in CASES.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    out = tmp_path_factory.mktemp("grades")
+    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "captioning", "--out", str(out),
+                           "--jobs", "2", "--secret-file", secret_file(tmp_path_factory.mktemp("secret")), *LIMITS],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_captioning_submission_gets_expected_score(graded, name):
+    _, score, parts = CASES[name]
+    results = json.loads((graded / name / "results.json").read_text())
+    assert results["score"] == pytest.approx(score, abs=0.01), (graded / name / "feedback.md").read_text()
+    for part, points in parts.items():
+        got = sum(t["score"] for t in results["tests"] if t["name"].startswith(f"{part}:"))
+        assert got == pytest.approx(points, abs=0.01), part
