@@ -89,26 +89,36 @@ def _hidden_ancestor(path: str) -> str | None:
     return None
 
 
-def _private_tmp(keep: str) -> bool:
-    """Cover /tmp and /var/tmp with small private tmpfs (mode 1777, 16 MiB each), binding ``keep`` (the
-    scratch directory) back at its own path when it lies under one of them. Needs the private /dev/shm,
-    where the scratch tree waits while /tmp is covered. Raises OSError when a mount fails."""
-    keep = os.path.realpath(keep)
+def _outermost(paths) -> list:
+    paths = sorted({os.path.realpath(p) for p in paths})
+    return [p for p in paths if not any(p != q and p.startswith(q + os.sep) for q in paths)]
+
+
+def _private_tmp(scratch: str, reachable: list) -> bool:
+    """Cover /tmp and /var/tmp with small private tmpfs (mode 1777, 16 MiB each). Trees the child needs
+    that lie under them are bound back at their own paths first: the scratch directory (writable) and the
+    ``reachable`` trees, e.g. a virtual environment under /tmp (read-only). They wait in the private
+    /dev/shm while the tmpfs goes on. Raises OSError when a mount fails."""
+    scratch = os.path.realpath(scratch)
     for tmp in ("/tmp", "/var/tmp"):
         if not os.path.isdir(tmp):
             continue
         real = os.path.realpath(tmp)
-        holding = None
-        if keep.startswith(real + os.sep):
-            holding = os.path.join("/dev/shm", ".rnncourse-scratch")
-            os.mkdir(holding, 0o700)
-            _mount(keep, holding, None, MS_BIND | MS_REC)
+        inside = [p for p in _outermost([scratch, *reachable]) if p.startswith(real + os.sep)]
+        held = []
+        for k, path in enumerate(inside):
+            hold = os.path.join("/dev/shm", f".rnncourse-keep-{k}")
+            os.mkdir(hold, 0o700)
+            _mount(path, hold, None, MS_BIND | MS_REC)
+            held.append((hold, path))
         _mount("tmpfs", real, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m,nr_inodes=1024")
-        if holding:
-            os.makedirs(keep, mode=0o711, exist_ok=True)
-            _mount(holding, keep, None, MS_BIND | MS_REC)
-            _libc.umount2(holding.encode(), 2)   # MNT_DETACH
-            os.rmdir(holding)
+        for hold, path in held:
+            os.makedirs(path, mode=0o711, exist_ok=True)
+            _mount(hold, path, None, MS_BIND | MS_REC)
+            if path != scratch:
+                _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+            _libc.umount2(hold.encode(), 2)   # MNT_DETACH
+            os.rmdir(hold)
     return True
 
 
@@ -128,7 +138,7 @@ def private_mounts(reachable: list, staging: str) -> dict:
         if os.path.isdir("/dev/shm"):  # a private, small /dev/shm (Landlock, when present, forbids writing it anyway)
             _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m")
             done["private_dev_shm"] = True
-            done["private_tmp"] = _private_tmp(os.path.dirname(staging))
+            done["private_tmp"] = _private_tmp(os.path.dirname(staging), reachable)
         _reexpose(reachable, staging)
         done["reexposed"] = True
     except OSError:
