@@ -94,31 +94,38 @@ def _outermost(paths) -> list:
     return [p for p in paths if not any(p != q and p.startswith(q + os.sep) for q in paths)]
 
 
+def _cover_keeping(target: str, tmpfs_options: str, trees: list, hold_prefix: str, dir_mode: int,
+                   writable: tuple = ()) -> None:
+    """Mount a tmpfs over ``target``, keeping ``trees`` (outermost paths under it) at their own paths:
+    each is bound to a holding directory (``hold_prefix`` + index) before the tmpfs goes on, then bound
+    back, read-only unless it is in ``writable``. Raises OSError when a mount fails."""
+    held = []
+    for k, path in enumerate(trees):
+        hold = f"{hold_prefix}{k}"
+        os.mkdir(hold, 0o700)
+        _mount(path, hold, None, MS_BIND | MS_REC)
+        held.append((hold, path))
+    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, tmpfs_options)
+    for hold, path in held:
+        os.makedirs(path, mode=dir_mode, exist_ok=True)
+        _mount(hold, path, None, MS_BIND | MS_REC)
+        if path not in writable:
+            _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        _libc.umount2(hold.encode(), 2)   # MNT_DETACH
+        os.rmdir(hold)
+
+
 def _private_tmp(scratch: str, reachable: list) -> bool:
-    """Cover /tmp and /var/tmp with small private tmpfs (mode 1777, 16 MiB each). Trees the child needs
-    that lie under them are bound back at their own paths first: the scratch directory (writable) and the
-    ``reachable`` trees, e.g. a virtual environment under /tmp (read-only). They wait in the private
-    /dev/shm while the tmpfs goes on. Raises OSError when a mount fails."""
+    """Cover /tmp and /var/tmp with small private tmpfs (mode 1777, 16 MiB each), keeping the trees the
+    child needs that lie under them: the scratch directory (writable) and the ``reachable`` trees, e.g. a
+    virtual environment under /tmp (read-only). They wait in the private /dev/shm meanwhile."""
     scratch = os.path.realpath(scratch)
     for tmp in ("/tmp", "/var/tmp"):
-        if not os.path.isdir(tmp):
-            continue
-        real = os.path.realpath(tmp)
-        inside = [p for p in _outermost([scratch, *reachable]) if p.startswith(real + os.sep)]
-        held = []
-        for k, path in enumerate(inside):
-            hold = os.path.join("/dev/shm", f".rnncourse-keep-{k}")
-            os.mkdir(hold, 0o700)
-            _mount(path, hold, None, MS_BIND | MS_REC)
-            held.append((hold, path))
-        _mount("tmpfs", real, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=16m,nr_inodes=1024")
-        for hold, path in held:
-            os.makedirs(path, mode=0o711, exist_ok=True)
-            _mount(hold, path, None, MS_BIND | MS_REC)
-            if path != scratch:
-                _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-            _libc.umount2(hold.encode(), 2)   # MNT_DETACH
-            os.rmdir(hold)
+        if os.path.isdir(tmp):
+            real = os.path.realpath(tmp)
+            inside = [p for p in _outermost([scratch, *reachable]) if p.startswith(real + os.sep)]
+            _cover_keeping(real, "mode=1777,size=16m,nr_inodes=1024", inside, "/dev/shm/.rnncourse-keep-", 0o711,
+                           writable=(scratch,))
     return True
 
 
@@ -147,25 +154,15 @@ def private_mounts(reachable: list, staging: str) -> dict:
 
 
 def _reexpose(reachable: list, staging: str) -> None:
+    """Cover each directory closed to other users that holds a ``reachable`` tree with an empty read-only
+    tmpfs, keeping those trees (read-only) at their own paths; the rest under it stays hidden."""
     by_ancestor: dict = {}
     for path in reachable:
         ancestor = _hidden_ancestor(path)
         if ancestor:
-            by_ancestor.setdefault(ancestor, set()).add(os.path.realpath(path))
+            by_ancestor.setdefault(ancestor, set()).add(path)
     for k, (ancestor, paths) in enumerate(sorted(by_ancestor.items())):
-        paths = sorted(p for p in paths if not any(p != q and p.startswith(q + os.sep) for q in paths))
-        stages = []
-        for j, path in enumerate(paths):          # keep a handle on each tree before covering its ancestor
-            stage = os.path.join(staging, f"{k}-{j}")
-            os.mkdir(stage, 0o700)
-            _mount(path, stage, None, MS_BIND | MS_REC)
-            stages.append((stage, path))
-        _mount("tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
-        for stage, path in stages:
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            _mount(stage, path, None, MS_BIND | MS_REC)
-            _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-            _libc.umount2(stage.encode(), 2)   # MNT_DETACH
+        _cover_keeping(ancestor, "mode=0755,size=1m", _outermost(paths), os.path.join(staging, f"{k}-"), 0o755)
         _mount(None, ancestor, "tmpfs", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import engine
 from .cell import Cell, check_upstream, validate_sequence_args, validate_step_args
-from .module import Recurrent
+from .module import Recurrent, recurrent_docstring
 
 
 class LSTMCell(Cell):
@@ -81,33 +81,10 @@ class LSTMCell(Cell):
 
 
 class LSTM(Recurrent):
-    r"""LSTM over a sequence, in NumPy with a hand-written BPTT; mirrors ``torch.nn.LSTM`` (no proj_size).
-
-    .. math:: [i, f, g, o] = [\sigma, \sigma, \tanh, \sigma](x_t W_{ih}^T + b_{ih} + h_{t-1} W_{hh}^T + b_{hh}),
-              \quad c_t = f \odot c_{t-1} + i \odot g, \quad h_t = o \odot \tanh(c_t)
-
-    Args:
-        input_size: I, the features of x_t.  hidden_size: H.  num_layers: L (layer l > 0 reads layer l-1's
-        output).  bias: False drops b_ih and b_hh.  batch_first: input and output are (B, T, .).
-        dropout: must be 0 (accepted for torch's signature; see ``rnncourse.scratch.dropout``).  bidirectional: D = 2
-        directions, the second reading time backwards.  dtype: float64 (default) or float32.  rng: a
-        seed or NumPy Generator for the initialisation U(-1/sqrt(H), 1/sqrt(H)), as torch's.
-
-    Inputs: input, (h_0, c_0)
-        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
-        h_0, c_0: (L*D, B, H) each, or None for zeros.
-
-    Outputs: output, (h_n, c_n)
-        output: (T, B, D*H), the last layer's h_t for every t (both directions side by side).
-        h_n, c_n: (L*D, B, H) each.
-
-    Parameters (``params`` / ``state_dict`` keys, torch's names; ``_reverse`` for the second direction):
-        weight_ih_l{k}: (4H, I) for k = 0, else (4H, D*H);  weight_hh_l{k}: (4H, H);
-        bias_ih_l{k}, bias_hh_l{k}: (4H,).
-        Rows in gate order i, f, g, o.
-    ``backward(d_output, d_state=None, truncation=None)`` returns (d_input, d_hx) and adds every
-    parameter's gradient into ``grads`` (BPTT; ``truncation=(k1, k2)`` for truncated BPTT).
-    """
+    __doc__ = recurrent_docstring(
+        r"LSTM over a sequence, in NumPy with a hand-written BPTT; mirrors ``torch.nn.LSTM`` (no proj_size).",
+        r"[i, f, g, o] = [\sigma, \sigma, \tanh, \sigma](x_t W_{ih}^T + b_{ih} + h_{t-1} W_{hh}^T + b_{hh}), \quad c_t = f \odot c_{t-1} + i \odot g, \quad h_t = o \odot \tanh(c_t)",
+        gates=4, gate_order='i, f, g, o', states=('h', 'c'))
 
     cell_class = LSTMCell
 

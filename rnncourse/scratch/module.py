@@ -215,3 +215,43 @@ class Recurrent:
         extra = "".join(f", {k}={getattr(self, k)}" for k, v in defaults.items() if getattr(self, k) != v)
         cell_extra = self.cell.extra_repr()
         return f"{type(self).__name__}({self.input_size}, {self.hidden_size}{cell_extra}{extra})"
+
+
+_STATE_DOC = {
+    ("h",): ("h_0", "h_0: (L*D, B, H), or None for zeros.", "h_n", "h_n: (L*D, B, H), the final h of every layer and direction."),
+    ("h", "c"): ("(h_0, c_0)", "h_0, c_0: (L*D, B, H) each, or None for zeros.", "(h_n, c_n)", "h_n, c_n: (L*D, B, H) each."),
+}
+
+
+def recurrent_docstring(summary: str, equation: str, gates: int, gate_order: str = "", states=("h",)) -> str:
+    """The torch-style docstring of a torch.nn-like module (arguments, inputs, outputs, parameter shapes),
+    written once for RNN, LSTM and GRU. ``equation`` is RST math; G = ``gates`` blocks of H rows."""
+    hx, hx_shape, hn, hn_shape = _STATE_DOC[tuple(states)]
+    G = "" if gates == 1 else str(gates)
+    order = f"\n        Rows in gate order {gate_order}." if gate_order else ""
+    return f"""{summary}
+
+    .. math:: {equation}
+
+    Args:
+        input_size: I, the features of x_t.  hidden_size: H.  num_layers: L (layer l > 0 reads layer l-1's
+        output).  bias: False drops b_ih and b_hh.  batch_first: input and output are (B, T, .).
+        dropout: must be 0 (accepted for torch's signature; see ``rnncourse.scratch.dropout``).
+        bidirectional: D = 2 directions, the second reading time backwards.  dtype: float64 (default) or
+        float32.  rng: a seed or NumPy Generator for the initialisation U(-1/sqrt(H), 1/sqrt(H)), as torch's.
+
+    Inputs: input, {hx}
+        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
+        {hx_shape}
+
+    Outputs: output, {hn}
+        output: (T, B, D*H), the last layer's h_t for every t (both directions side by side).
+        {hn_shape}
+
+    Parameters (``params`` / ``state_dict`` keys, torch's names; ``_reverse`` for the second direction):
+        weight_ih_l{{k}}: ({G}H, I) for k = 0, else ({G}H, D*H);  weight_hh_l{{k}}: ({G}H, H);
+        bias_ih_l{{k}}, bias_hh_l{{k}}: ({G}H,).{order}
+    ``backward(d_output, d_state=None, truncation=None)`` returns (d_input, d_hx) and adds every
+    parameter's gradient into ``grads`` (BPTT; ``truncation=(k1, k2)`` for truncated BPTT).
+    """
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 from ..scratch.gru import GRUCell as _Decl
-from .module import Recurrent, TorchCell
+from .module import Recurrent, TorchCell, twin_docstring
 
 
 class GRUCell(TorchCell):
@@ -29,19 +29,8 @@ class GRUCell(TorchCell):
 
 
 class GRU(Recurrent):
-    """GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False, device=None, dtype=None).
-
-    The twin of ``rnncourse.scratch.GRU``, built from tensor ops so that autograd gives its backward;
-    arguments, state_dict keys and shapes are ``torch.nn.GRU``'s (checked in tests/test_torch_twin.py).
-
-    Inputs: input, h_0
-        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
-        h_0: (L*D, B, H), or None for zeros.
-
-    Outputs: output, h_n
-        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
-        h_n: (L*D, B, H).
-    """
+    __doc__ = twin_docstring(
+        "GRU", "GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, "
+        "dropout=0.0, bidirectional=False, device=None, dtype=None).")
 
     cell_class, decl_class = GRUCell, _Decl

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 from ..scratch.lstm import LSTMCell as _Decl
-from .module import Recurrent, TorchCell
+from .module import Recurrent, TorchCell, twin_docstring
 
 
 class LSTMCell(TorchCell):
@@ -27,19 +27,8 @@ class LSTMCell(TorchCell):
 
 
 class LSTM(Recurrent):
-    """LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-    bidirectional=False, device=None, dtype=None); state (h, c).
-
-    The twin of ``rnncourse.scratch.LSTM``, built from tensor ops so that autograd gives its backward;
-    arguments, state_dict keys and shapes are ``torch.nn.LSTM``'s (checked in tests/test_torch_twin.py).
-
-    Inputs: input, (h_0, c_0)
-        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
-        h_0, c_0: (L*D, B, H) each, or None for zeros.
-
-    Outputs: output, (h_n, c_n)
-        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
-        h_n, c_n: (L*D, B, H) each.
-    """
+    __doc__ = twin_docstring(
+        "LSTM", "LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, "
+        "dropout=0.0, bidirectional=False, device=None, dtype=None); state (h, c).", states=('h', 'c'))
 
     cell_class, decl_class = LSTMCell, _Decl

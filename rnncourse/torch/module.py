@@ -164,3 +164,24 @@ class Recurrent(nn.Module):
             if getattr(self, k) != (k == "bias"):
                 s += f", {k}={getattr(self, k)}"
         return s + self.decl.extra_repr()
+
+
+def twin_docstring(name: str, signature: str, states=("h",)) -> str:
+    """The torch-style docstring of the twin of ``rnncourse.scratch.<name>`` (written once for RNN, LSTM, GRU)."""
+    from ..scratch.module import _STATE_DOC
+
+    hx, hx_shape, hn, hn_shape = _STATE_DOC[tuple(states)]
+    return f"""{signature}
+
+    The twin of ``rnncourse.scratch.{name}``, built from tensor ops so that autograd gives its backward;
+    arguments, state_dict keys and shapes are ``torch.nn.{name}``'s (checked in tests/test_torch_twin.py).
+
+    Inputs: input, {hx}
+        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
+        {hx_shape}
+
+    Outputs: output, {hn}
+        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
+        {hn_shape}
+    """
+

@@ -5,7 +5,7 @@ import torch
 
 from ..scratch.rnn import RNNCell as _Decl
 from ..scratch.rnn import _check_nonlinearity
-from .module import Recurrent, TorchCell
+from .module import Recurrent, TorchCell, twin_docstring
 
 
 class RNNCell(TorchCell):
@@ -23,20 +23,9 @@ class RNNCell(TorchCell):
 
 
 class RNN(Recurrent):
-    """RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False,
-    dropout=0.0, bidirectional=False, device=None, dtype=None): torch.nn.RNN's arguments and keys.
-
-    The twin of ``rnncourse.scratch.RNN``, built from tensor ops so that autograd gives its backward;
-    arguments, state_dict keys and shapes are ``torch.nn.RNN``'s (checked in tests/test_torch_twin.py).
-
-    Inputs: input, h_0
-        input: (T, B, I), (B, T, I) when batch_first, or (T, I) unbatched.
-        h_0: (L*D, B, H), or None for zeros.
-
-    Outputs: output, h_n
-        output: (T, B, D*H), the last layer's h_t for every t (D = 2 when bidirectional).
-        h_n: (L*D, B, H).
-    """
+    __doc__ = twin_docstring(
+        "RNN", "RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, "
+        "dropout=0.0, bidirectional=False, device=None, dtype=None): torch.nn.RNN's arguments and keys.")
 
     cell_class, decl_class = RNNCell, _Decl
 
