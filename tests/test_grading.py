@@ -32,6 +32,27 @@ def secret_file(folder, text="test-secret"):
     return str(path)
 
 
+def grade_notebooks(notebooks: dict, assignment: str, tmp_path_factory, limits=LIMITS):
+    """Grade {name: notebook (or its JSON text)} as an instructor does: one folder, ``rnncourse grade`` with a
+    secret file and two jobs. Returns the output folder (<out>/<name>/results.json, feedback.md)."""
+    folder = tmp_path_factory.mktemp(f"submissions-{assignment}")
+    for name, nb in notebooks.items():
+        path = folder / f"{name}.ipynb"
+        if isinstance(nb, str):
+            path.write_text(nb)
+        else:
+            nbformat.write(nb, path)
+    out = tmp_path_factory.mktemp(f"grades-{assignment}")
+    secret = secret_file(tmp_path_factory.mktemp(f"secret-{assignment}"))
+    start = time.monotonic()
+    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(out),
+                           "--jobs", "2", "--secret-file", secret, *limits], capture_output=True, text=True,
+                          timeout=900, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    print(f"graded {len(notebooks)} {assignment} submissions in {time.monotonic() - start:.1f} s")
+    return out
+
+
 def swap(old, new):
     """An edit of one cell: replace ``old`` by ``new``; fails when ``old`` is not in the cell."""
     def edit(source):
@@ -160,22 +181,7 @@ CASES["reads-hidden-tests-from-disk"] = (_exercise_with([
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("submissions")
-    for name, (nb, *_rest) in CASES.items():
-        path = folder / f"{name}.ipynb"
-        if isinstance(nb, str):
-            path.write_text(nb)
-        else:
-            nbformat.write(nb, path)
-    out = tmp_path_factory.mktemp("grades")
-    secret = secret_file(tmp_path_factory.mktemp("secret"))
-    start = time.monotonic()
-    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out),
-                           "--jobs", "2", "--secret-file", secret, *LIMITS], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    elapsed = time.monotonic() - start
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    print(f"graded {len(CASES)} submissions in {elapsed:.1f} s")
-    return out
+    return grade_notebooks({name: nb for name, (nb, *_rest) in CASES.items()}, "rnn-bptt", tmp_path_factory)
 
 
 def _results(out, name):
@@ -354,18 +360,9 @@ MISTAKE_CASES = [(a, name) for a, cases in MISTAKES.items() for name in cases]
 
 @pytest.fixture(scope="module")
 def graded_mistakes(tmp_path_factory):
-    outs = {}
-    secret = secret_file(tmp_path_factory.mktemp("secret-mistakes"))
-    for assignment, cases in MISTAKES.items():
-        folder = tmp_path_factory.mktemp(f"mistakes-{assignment}")
-        for name, (edits, *_rest) in cases.items():
-            nbformat.write(_solution_with(assignment, edits), folder / f"{name}.ipynb")
-        outs[assignment] = tmp_path_factory.mktemp(f"grades-{assignment}")
-        proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(outs[assignment]),
-                               "--jobs", "2", "--secret-file", secret, *LIMITS], capture_output=True, text=True,
-                              timeout=600, cwd=ROOT)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return outs
+    return {assignment: grade_notebooks({name: _solution_with(assignment, edits) for name, (edits, *_rest) in cases.items()},
+                                        assignment, tmp_path_factory)
+            for assignment, cases in MISTAKES.items()}
 
 
 @pytest.mark.parametrize("assignment,name", MISTAKE_CASES)

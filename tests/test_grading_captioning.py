@@ -1,11 +1,10 @@
 """The captioning exercise through the real grader: its solution, and submissions that are wrong in the way
 their names say (made from the solution by edits that must apply), each scored by the hidden tests too."""
 import json
-import subprocess
 
 import nbformat
 import pytest
-from test_grading import LIMITS, RNNCOURSE, ROOT, secret_file, swap
+from test_grading import ROOT, grade_notebooks, swap
 
 SOLUTION = ROOT / "solutions" / "captioning.ipynb"
 
@@ -40,15 +39,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("subs")
-    for name, (nb, *_rest) in CASES.items():
-        nbformat.write(nb, folder / f"{name}.ipynb")
-    out = tmp_path_factory.mktemp("grades")
-    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "captioning", "--out", str(out),
-                           "--jobs", "2", "--secret-file", secret_file(tmp_path_factory.mktemp("secret")), *LIMITS],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+    return grade_notebooks({name: nb for name, (nb, *_rest) in CASES.items()}, "captioning", tmp_path_factory)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -2,12 +2,12 @@
 the exercise (one `rnncourse grade` run). Each bad submission is the solution with one edit that must apply.
 """
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from test_grading import grade_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "char-lm.ipynb"
@@ -58,17 +58,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("subs")
-    for name, (nb, _, _) in CASES.items():
-        nbformat.write(nb, folder / f"{name}.ipynb")
-    out = tmp_path_factory.mktemp("out")
-    secret = folder / "secret.txt"
-    secret.write_text("char-lm-secret\n")
-    secret.chmod(0o600)
-    subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "char-lm", "--out", str(out / "r"),
-                    "--secret-file", str(secret), "--jobs", "2", *LIMITS], check=True, capture_output=True, cwd=ROOT,
-                   timeout=900)
-    return out / "r"
+    return grade_notebooks({name: nb for name, (nb, _, _) in CASES.items()}, "char-lm", tmp_path_factory, LIMITS)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

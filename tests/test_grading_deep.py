@@ -3,12 +3,11 @@ made from it by one edit each (every edit must apply, so a restyled solution fai
 silently turning a bad submission good). Each score follows from which public and hidden tests the bug
 can pass: e.g. a bidirectional layer that forgets to flip the backward states back is right only at T = 1."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from test_grading import grade_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "deep-bidirectional-recursive.ipynb"
@@ -47,18 +46,8 @@ CASES = {   # name -> (notebook, expected score, text expected in the feedback)
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("submissions")
-    for name, (nb, *_rest) in CASES.items():
-        nbformat.write(nb, folder / f"{name}.ipynb")
-    out = tmp_path_factory.mktemp("grades")
-    secret = tmp_path_factory.mktemp("secret") / "secret.txt"
-    secret.write_text("deep-secret\n")
-    secret.chmod(0o600)
-    proc = subprocess.run([sys.executable, "-m", "rnncourse.cli", "grade", str(folder), "--assignment",
-                           "deep-bidirectional-recursive", "--out", str(out), "--jobs", "2", "--secret-file", str(secret),
-                           *LIMITS], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+    return grade_notebooks({name: nb for name, (nb, *_rest) in CASES.items()}, "deep-bidirectional-recursive",
+                           tmp_path_factory, LIMITS)
 
 
 @pytest.mark.parametrize("name", list(CASES))

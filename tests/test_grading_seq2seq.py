@@ -3,12 +3,12 @@ search that only returns the greedy answer (it passes just the beam-width-1 test
 chosen where beam search beats greedy), a selection step that keeps the worst extensions, a wrong return
 type, and a notebook that loads the reference rnncourse.decoding. All graded in one `rnncourse grade` run."""
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from test_grading import grade_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 RNNCOURSE = [sys.executable, "-m", "rnncourse.cli"]
@@ -51,17 +51,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("seq2seq-grading")
-    (tmp / "subs").mkdir()
-    for name, (make, _, _) in CASES.items():
-        nbformat.write(make(), tmp / "subs" / f"{name}.ipynb")
-    secret = tmp / "secret.txt"
-    secret.write_text("seq2seq-secret\n")
-    secret.chmod(0o600)
-    subprocess.run([*RNNCOURSE, "grade", str(tmp / "subs"), "--assignment", "seq2seq", "--out", str(tmp / "out"),
-                    "--secret-file", str(secret), "--jobs", "2", *LIMITS], check=True, capture_output=True, cwd=ROOT,
-                   timeout=900)
-    return tmp / "out"
+    return grade_notebooks({name: make() for name, (make, _, _) in CASES.items()}, "seq2seq", tmp_path_factory, LIMITS)
 
 
 @pytest.mark.parametrize("name", list(CASES))
