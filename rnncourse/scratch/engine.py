@@ -73,10 +73,14 @@ class _Deferred:
         self.T, self.dy, self.v = T, {}, {}
 
     def add(self, t: int, deferred: dict, du, du_all):
+        first_with = {}                       # id(dy) -> the parameter whose buffer already holds it
         for name, (dy, v) in deferred.items():
             if dy is du:                      # the cell's factor IS dL/du_t: reuse du_all, no copy
                 self.dy[name] = du_all
+            elif id(dy) in first_with:        # e.g. a GRU's weight_hh and bias_hh share d gh: one copy
+                self.dy[name] = self.dy[first_with[id(dy)]]
             else:
+                first_with[id(dy)] = name
                 if name not in self.dy:
                     self.dy[name] = np.zeros((self.T,) + dy.shape, dtype=dy.dtype)
                 self.dy[name][t] += dy
