@@ -28,13 +28,19 @@ def _tuple(value, n, what):
     return value
 
 
-def _grads(value, keys, what):
+def _dict_of(value, keys, what, prefix):
+    """value[k] for every k of ``keys``, renamed prefix + k; a DriverError naming what is missing."""
     if not isinstance(value, dict):
-        raise DriverError(f"{what} must return a dict of gradients with keys {list(keys)}; got {type(value).__name__}")
+        raise DriverError(f"{what} must be a dict with keys {list(keys)}; got {type(value).__name__}")
     missing = [k for k in keys if k not in value]
     if missing:
-        raise DriverError(f"{what} returned a dict without the keys {missing} (it has {sorted(map(str, value))})")
-    return {f"d{k}": value[k] for k in keys}
+        raise DriverError(f"{what} is a dict without the keys {missing} (it has {sorted(map(str, value))})")
+    return {f"{prefix}{k}": value[k] for k in keys}
+
+
+def _grads(value, keys, what):
+    """The gradients dict a graded backward returned, keyed d<name>."""
+    return _dict_of(value, keys, f"the value {what} returned (a dict of gradients)", "d")
 
 
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -280,15 +286,6 @@ def _narx_params(inp):
 
 def _narx_series(inp):
     return inp["y"], inp["u"], _narx_params(inp), int(inp["q_y"]), int(inp["q_u"])
-
-
-def _dict_of(value, keys, what, prefix):
-    if not isinstance(value, dict):
-        raise DriverError(f"{what} must be a dict with keys {list(keys)}; got {type(value).__name__}")
-    missing = [k for k in keys if k not in value]
-    if missing:
-        raise DriverError(f"{what} is a dict without the keys {missing} (it has {sorted(map(str, value))})")
-    return {f"{prefix}{k}": value[k] for k in keys}
 
 
 def narx_lagged_regressors(ns, inp):
