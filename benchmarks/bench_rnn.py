@@ -26,7 +26,8 @@ from rnncourse import scratch
 T, B, I, H = 100, 32, 64, 128
 
 
-def time_pair(kind: str, reps: int, settle: float):
+def time_pair(kind: str, reps: int, settle: float, onednn: bool = True):
+    """Median seconds of one forward+backward of each side; ``onednn=False`` runs torch.nn with oneDNN off."""
     torch.manual_seed(0)
     ref = getattr(torch.nn, kind)(I, H)
     ours = getattr(scratch, kind)(I, H, dtype=np.float32)
@@ -43,8 +44,12 @@ def time_pair(kind: str, reps: int, settle: float):
     def run_torch():
         ref.zero_grad()
         x_t.grad = None
-        out, _ = ref(x_t)
-        out.backward(dy_t)
+        torch.backends.mkldnn.enabled = onednn
+        try:
+            out, _ = ref(x_t)
+            out.backward(dy_t)
+        finally:
+            torch.backends.mkldnn.enabled = True
 
     for f in (run_scratch, run_torch):  # warm-up (allocator, BLAS threads)
         f()
@@ -71,6 +76,10 @@ def main():
     for kind in ("RNN", "LSTM", "GRU"):
         t = time_pair(kind, args.reps, args.settle)
         print(f"{kind:6} {1e3 * t['scratch']:11.2f} {1e3 * t['torch.nn']:12.2f} {t['scratch'] / t['torch.nn']:7.2f}")
+    # torch.nn's CPU LSTM is one fused oneDNN kernel (aten::mkldnn_rnn_layer); with oneDNN off it is
+    # ATen's loop of per-step matmuls and pointwise kernels, the same algorithm as the NumPy code.
+    t = time_pair("LSTM", args.reps, args.settle, onednn=False)
+    print(f"{'LSTM, torch.nn without oneDNN':31} {1e3 * t['torch.nn']:8.2f} ms, ratio {t['scratch'] / t['torch.nn']:.2f}")
 
 
 if __name__ == "__main__":
