@@ -1,10 +1,18 @@
 import os
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
-from filelock import FileLock
+# `make test` runs two pytest-xdist workers on two cores. NumPy's BLAS (OpenBLAS) and torch would each
+# start a second thread per worker and oversubscribe the cores: on the suite's small matrices the extra
+# threads only spin. Measured: tests/test_claims_deep.py took 145 s of CPU with the default threads and
+# 81 s with one, in the same wall time. Set before NumPy or torch is imported; inherited by the book build.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from filelock import FileLock  # noqa: E402
 
 # Make tests/torch_reference.py (and test_book's helpers) importable as plain modules.
 sys.path.insert(0, os.path.dirname(__file__))
