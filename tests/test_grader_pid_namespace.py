@@ -6,6 +6,7 @@ test_grader_spec.py). Where a container refuses CLONE_NEWPID the grader falls ba
 """
 import json
 import os
+
 import pytest
 
 from rnncourse.grading.sandbox import Child, ChildError, Limits, processes_of, unenforced

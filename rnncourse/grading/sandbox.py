@@ -432,21 +432,21 @@ class Child:
         self._buffer = b""
         self.current_cell = None        # the cell running when the child died during load
         self.protections: dict = {}
+        self._worker = None             # the runner's pid (under the init, in a pid namespace)
 
     # ---- protocol ------------------------------------------------------------------------------
     def _pids(self) -> list:
         return _cgroup_pids(self.cgroup) or [self.process.pid, *_descendants(self.process.pid)]
 
-    def _worker_pid(self, fence_line: dict) -> int:
-        """The process that became the runner: the launcher itself, or, in a pid namespace, the child of
-        the launcher's child (the init) that is pid 2 there."""
-        if not fence_line.get("pid_namespace"):
-            return self.process.pid
+    def _worker_pid(self) -> int:
+        """The process that became the runner: in a pid namespace, the child of the launcher's child (the
+        init) that is pid 2 there; else the launcher itself."""
         for init in _children(self.process.pid):
             for pid in _children(init):
-                if _status(pid).get("NSpid", "").split()[-1:] == ["2"]:
+                nspid = _status(pid).get("NSpid", "").split()
+                if len(nspid) >= 2 and nspid[-1] == "2":
                     return pid
-        return -1
+        return self.process.pid
 
     def _read_reply(self, cpu_limit: float) -> dict:
         wall_limit = cpu_limit * self.limits.wall_factor
@@ -484,7 +484,8 @@ class Child:
 
     def _check_protections(self, fence_line: dict) -> None:
         """What held, from the launcher's line (written before student code ran) and /proc."""
-        status = _status(self._worker_pid(fence_line))
+        self._worker = self._worker or self._worker_pid()       # found while it runs (it wrote the line)
+        status = _status(self._worker)
         uid = int(status.get("Uid", "-1 ").split()[0]) if status else -1
         nspid = status.get("NSpid", "").split()
         self.protections = {
