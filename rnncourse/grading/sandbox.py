@@ -8,7 +8,8 @@ When the grader is root, each child runs under a uid/gid leased for its lifetime
 SLOT_UID + N_UIDS - 1 (an flock on a root-only lock file, so concurrent graders on one machine never
 share one; no passwd entry needed). So RLIMIT_NPROC is a real process limit, the child cannot signal or
 read the grader or another student's child, and after each run every process of that uid is killed. Everything else is in
-``fence.py`` (namespaces, Landlock, seccomp) and ``launcher.py``.
+``fence.py`` (namespaces, Landlock, seccomp), ``launcher.py`` and ``pidns.py`` (the child runs as pid 2 of
+its own pid namespace, under an init; the launcher, the process started here, ends as the child ends).
 
 Time limits are CPU seconds (of every process of the child), so a busy machine does not fail an honest
 notebook; a generous wall-clock limit (``wall_factor`` times the CPU limit) catches a child that sleeps.
