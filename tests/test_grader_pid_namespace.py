@@ -6,6 +6,7 @@ test_grader_spec.py). Where a container refuses CLONE_NEWPID the grader falls ba
 """
 import json
 import os
+import time
 
 import pytest
 
@@ -114,12 +115,19 @@ def test_killing_the_child_kills_the_whole_namespace():
     try:
         child.load()
         assert child.protections["pid_namespace"] is True
-        inside = [p for p in _tree(child.process.pid)]
+        inside = _tree(child.process.pid)
         assert len(inside) >= 3                              # the init, the notebook's process, the daemon
     finally:
         child.kill()
-    assert not [p for p in inside if os.path.exists(f"/proc/{p}") and _state(p) not in ("Z", "X")]
+    deadline = time.monotonic() + 60            # the init may still be reaping its namespace: wait, not race
+    while _alive(inside) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(inside)
     assert processes_of(child.uid) == []
+
+
+def _alive(pids: list) -> list:
+    return [p for p in pids if _state(p) not in ("Z", "X")]
 
 
 def _tree(pid: int) -> list:
@@ -144,20 +152,24 @@ def _state(pid: int) -> str:
         return "X"
 
 
-# ---- where a container's seccomp profile refuses CLONE_NEWPID --------------------------------------------
-def _deny_new_pid_namespaces() -> None:
-    """A seccomp filter on this process (as a container's profile may have): unshare with CLONE_NEWPID
-    fails with EPERM, every other call is allowed (so the mount and network namespaces still work)."""
+# ---- where a container's seccomp profile refuses what the pid namespace needs -----------------------------
+UNSHARE, MOUNT = {"x86_64": (272, 165), "aarch64": (97, 40)}[__import__("platform").machine()]
+BPF_JSET_K = 0x45
+PROC_MOUNT_FLAGS = 2 | 4 | 8                     # MS_NOSUID | MS_NODEV | MS_NOEXEC: only the /proc mount uses them
+
+
+def _refuse(nr: int, arg: int, jump: int, value: int) -> None:
+    """A seccomp filter on this process (as a container's profile may have): syscall ``nr`` fails with
+    EPERM when (args[arg] & value) (jump = BPF_JSET_K) or args[arg] == value (jump = BPF_JEQ_K); every
+    other call is allowed."""
     import ctypes
-    import platform
 
     from rnncourse.grading import fence
 
-    unshare = {"x86_64": 272, "aarch64": 97}[platform.machine()]
     prog = [(fence.BPF_LD_W_ABS, 0, 0, 0),                                     # seccomp_data.nr
-            (fence.BPF_JEQ_K, 0, 3, unshare),
-            (fence.BPF_LD_W_ABS, 0, 0, 16),                                   # args[0], low 32 bits
-            (0x45, 0, 1, 0x20000000),                                         # BPF_JMP|BPF_JSET|BPF_K CLONE_NEWPID
+            (fence.BPF_JEQ_K, 0, 3, nr),
+            (fence.BPF_LD_W_ABS, 0, 0, 16 + 8 * arg),                         # args[arg], low 32 bits
+            (jump, 0, 1, value),
             (fence.BPF_RET_K, 0, 0, fence.RET_ERRNO | fence.EPERM),
             (fence.BPF_RET_K, 0, 0, fence.RET_ALLOW)]
     filters = (fence._SockFilter * len(prog))(*[fence._SockFilter(*ins) for ins in prog])
@@ -165,14 +177,16 @@ def _deny_new_pid_namespaces() -> None:
     assert fence._libc.prctl(fence.PR_SET_SECCOMP, fence.SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) == 0
 
 
-def test_without_a_pid_namespace_the_grader_falls_back_and_says_why():
+def _grade_a_spinning_notebook_under(refusal: tuple):
+    """In a forked process with the ``refusal`` filter: a child that runs one cell, then spins until
+    RLIMIT_CPU ends it. Returns (protections, verdict, unenforced lines)."""
     import multiprocessing
 
     reader, writer = multiprocessing.Pipe(duplex=False)
 
     def body():
         try:
-            _deny_new_pid_namespaces()
+            _refuse(*refusal)
             child = Child(["x = 1", "while True:\n    pass"], [], Limits(cpu_seconds=1))
             try:
                 try:
@@ -194,10 +208,24 @@ def test_without_a_pid_namespace_the_grader_falls_back_and_says_why():
     finally:
         proc.join()
     assert protections, verdict
+    return protections, verdict, lines
+
+
+def test_without_a_pid_namespace_the_grader_falls_back_and_says_why():
+    protections, verdict, lines = _grade_a_spinning_notebook_under((UNSHARE, 0, BPF_JSET_K, 0x20000000))  # CLONE_NEWPID
     assert protections["pid_namespace"] is False and protections["own_uid"] and protections["seccomp"]
+    assert protections["mount_namespace"] and protections["network_namespace"]
     assert "unshare(CLONE_NEWPID)" in protections["pid_namespace_unavailable"]
     assert verdict == "the notebook's process was killed by SIGXCPU (CPU-time limit)"
     assert any(line.startswith("pid namespace: unavailable (unshare(CLONE_NEWPID)") for line in lines), lines
+
+
+def test_where_its_proc_cannot_be_mounted_the_grader_says_so():
+    protections, verdict, lines = _grade_a_spinning_notebook_under((MOUNT, 3, 0x15, PROC_MOUNT_FLAGS))  # BPF_JEQ_K
+    assert protections["pid_namespace"] is False and protections["own_uid"] and protections["seccomp"]
+    assert protections["pid_namespace_unavailable"].startswith("its own /proc could not be mounted")
+    assert verdict == "the notebook's process was killed by SIGXCPU (CPU-time limit)"
+    assert any(line.startswith("pid namespace: unavailable (its own /proc") for line in lines), lines
 
 
 def test_the_init_holds_no_file_of_the_grader_but_its_report_pipe():

@@ -56,7 +56,8 @@ def build_fence(config: dict) -> dict:
         private_mount_namespace = held["network_namespace"] and fence.user_mount_namespace()
     # counted before the pid namespace hides the user's other processes (without root only)
     base = 0 if reexposed or not config.get("nproc") else _count_own_processes()
-    held.update(pidns.enter(private_mount_namespace))
+    pid_held, in_pid_namespace = pidns.enter(private_mount_namespace)
+    held.update(pid_held)
     dropped = False
     if reexposed:      # else the child's uid could not reach the interpreter: stay, and say so
         fence.drop_privileges(config["uid"], config["gid"])
@@ -65,7 +66,7 @@ def build_fence(config: dict) -> dict:
     held["no_new_privs"] = fence.no_new_privs()
     if config.get("nproc"):
         # with its own uid the count is the child's alone; without, allow what already runs plus a margin
-        base = 0 if dropped else base + (2 if held["pid_namespace"] else 0)     # the init and the worker
+        base = 0 if dropped else base + (2 if in_pid_namespace else 0)     # + the init and the worker
         resource.setrlimit(resource.RLIMIT_NPROC, (base + config["nproc"],) * 2)
         held["rlimit_nproc"] = base + config["nproc"]
     paths = config["paths"]

@@ -28,16 +28,17 @@ import signal
 from . import fence
 
 
-def enter(private_mount_namespace: bool) -> dict:
-    """Return, in the worker (pid 2 of a new pid namespace), {"pid_namespace": True}; or, in this same
-    process when no pid namespace can be made, {"pid_namespace": False, "pid_namespace_unavailable":
-    reason}. The launcher and the init never return from here."""
+def enter(private_mount_namespace: bool) -> tuple:
+    """Return (what held, inside), in the worker (pid 2 of a new pid namespace: inside is True), or in this
+    same process when no pid namespace can be made (inside is False). What held is {"pid_namespace":
+    True}, or {"pid_namespace": False, "pid_namespace_unavailable": reason} (also when the namespace was
+    made but its /proc could not be mounted). The launcher and the init never return from here."""
     if not private_mount_namespace:
-        return _unavailable("no private mount namespace to mount its own /proc in")
+        return _unavailable("no private mount namespace to mount its own /proc in"), False
     try:
         fence.unshare_pid_namespace()
     except OSError as exc:
-        return _unavailable(exc.strerror or str(exc))
+        return _unavailable(exc.strerror or str(exc)), False
     report_r, report_w = os.pipe2(os.O_CLOEXEC)
     try:
         launcher = os.pidfd_open(os.getpid())    # (getppid() is 0 in the init: its parent is outside)
@@ -62,7 +63,7 @@ def enter(private_mount_namespace: bool) -> dict:
     worker = os.fork()
     if worker == 0:
         os.close(report_w)
-        return {"pid_namespace": True} if proc_reason is None else _unavailable(proc_reason)
+        return ({"pid_namespace": True} if proc_reason is None else _unavailable(proc_reason)), True
     _init(worker, report_w)                       # never returns
 
 
