@@ -48,30 +48,35 @@ def test_the_child_sees_only_its_own_sandbox_in_proc_and_is_not_pid_1():
     assert child.protections["pid_namespace"] is True
 
 
-def test_the_cpu_time_limit_still_ends_the_child_with_its_verdict():
-    child = Child(["while True:\n    pass"], [], Limits(cpu_seconds=1, landlock=False))
+def _death_of(cells: list, limits: Limits) -> tuple:
+    """Run ``cells`` in a child that must die while loading: (ChildError kind, message, protections)."""
+    child = Child(cells, [], limits)
     try:
         with pytest.raises(ChildError) as err:
             child.load()
     finally:
         child.kill()
-    assert err.value.kind == "died"
-    assert str(err.value) == "the notebook's process was killed by SIGXCPU (CPU-time limit)"
-    assert child.protections["pid_namespace"] is True
+    return err.value.kind, str(err.value), child.protections
+
+
+def test_the_cpu_time_limit_still_ends_the_child_with_its_verdict():
+    kind, message, protections = _death_of(["while True:\n    pass"], Limits(cpu_seconds=1, landlock=False))
+    assert kind == "died" and message == "the notebook's process was killed by SIGXCPU (CPU-time limit)"
+    assert protections["pid_namespace"] is True
 
 
 def test_the_file_size_limit_still_ends_the_child_with_its_verdict():
     # CPython ignores SIGXFSZ (a write past the limit then fails with EFBIG); a notebook that restores the
     # default action is killed by it, as it would be outside a pid namespace
     cells = ["import signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_DFL)\nopen('big', 'wb').write(b'x' * (2 << 20))"]
-    child = Child(cells, [], Limits(file_mib=1))
-    try:
-        with pytest.raises(ChildError) as err:
-            child.load()
-    finally:
-        child.kill()
-    assert str(err.value) == "the notebook's process was killed by SIGXFSZ (file-size limit: too much output?)"
-    assert child.protections["pid_namespace"] is True
+    kind, message, protections = _death_of(cells, Limits(file_mib=1))
+    assert message == "the notebook's process was killed by SIGXFSZ (file-size limit: too much output?)"
+    assert protections["pid_namespace"] is True
+
+
+def test_a_signal_that_kills_the_notebooks_process_is_relayed():
+    _, message, _ = _death_of(["import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"], Limits())
+    assert message == "the notebook's process was killed by SIGSEGV (segmentation fault)"
 
 
 DAEMON = """
@@ -98,16 +103,6 @@ def test_a_daemon_dies_with_the_notebooks_process_before_the_grader_kills_anythi
         assert child.protections["pid_namespace"] is True
     finally:
         child.kill()
-
-
-def test_a_signal_that_kills_the_notebooks_process_is_relayed():
-    child = Child(["import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"], [], Limits())
-    try:
-        with pytest.raises(ChildError) as err:
-            child.load()
-    finally:
-        child.kill()
-    assert str(err.value) == "the notebook's process was killed by SIGSEGV (segmentation fault)"
 
 
 def test_killing_the_child_kills_the_whole_namespace():
