@@ -7,8 +7,8 @@ mount and network namespace (root; without root a user namespace holding a netwo
 namespace), a pid namespace (``pidns``: from here on this is the worker, pid 2 under an init; the
 launcher process itself waits and ends as the worker ends), the child's own leased uid/gid with no
 supplementary groups (root), PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the
-child's alone), Landlock. Then it writes one line, {"op": "fence", ...} saying what held, on the reply pipe, and execs the runner, which
-adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
+child's alone), Landlock. Then it writes one line, {"op": "fence", ...} saying what held, on the reply
+pipe, and execs the runner, which adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
 """
 from __future__ import annotations
 

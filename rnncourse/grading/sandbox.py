@@ -504,8 +504,8 @@ class Child:
             "process_limit": bool(self.cgroup) or self.uid is not None,
         }
         if not self.protections["pid_namespace"]:
-            self.protections["pid_namespace_unavailable"] = str(fence_line.get("pid_namespace_unavailable")
-                                                                or "the notebook's process is not pid 2 of a pid namespace")
+            reason = fence_line.get("pid_namespace_unavailable") or "the notebook's process is not pid 2 of a pid namespace"
+            self.protections["pid_namespace_unavailable"] = str(reason)
 
     def load(self) -> dict:
         """Run the notebook; returns {"cell_errors": [...], "forbidden_loaded": [...], "defined": [...]}."""
@@ -619,8 +619,9 @@ def unenforced(protections: dict) -> list:
     if not protections.get("seccomp"):
         lines.append("no seccomp filter: the child can start programs, open sockets and ptrace")
     if not protections.get("pid_namespace"):
-        lines.append(f"pid namespace: unavailable ({protections.get('pid_namespace_unavailable', 'unknown')}): the child "
-                     "sees the machine's processes in /proc, and what it starts is ended only by the kill after the run")
+        reason = protections.get("pid_namespace_unavailable", "unknown")
+        lines.append(f"pid namespace: unavailable ({reason}): the child sees the machine's processes in /proc, "
+                     "and what it starts is ended only by the kill after the run")
     if not protections.get("network_namespace"):
         lines.append("no private network namespace (sockets are still refused by seccomp when it holds)")
     return lines
