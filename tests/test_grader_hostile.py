@@ -244,7 +244,8 @@ def test_every_protection_held_and_is_reported(graded):
     protections = json.loads((out / "correct" / "results.json").read_text())["extra_data"]["protections"]
     assert protections["own_uid"] and protections["no_new_privs"] and protections["seccomp"]
     assert protections["landlock_abi"] >= 1 and protections["process_limit"] and protections["scratch_tmpfs"]
-    assert "protections: own_uid=True" in stdout
+    assert protections["pid_namespace"] is True and "pid_namespace_unavailable" not in protections
+    assert "protections: own_uid=True" in stdout and "pid_namespace=True" in stdout
 
 
 def test_nothing_left_in_dev_shm_tmp_or_the_victim_dir(graded):
@@ -331,7 +332,9 @@ def test_a_killed_grader_worker_costs_only_the_test_it_was_running(tmp_path):
                     if "(slow-notebook)" in stat:          # the slow notebook's runner, in a graded call by now
                         time.sleep(0.5)
                         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                        os.kill(ppid, 9)
+                        while b"rnncourse.grading.launcher" in Path(f"/proc/{ppid}/cmdline").read_bytes():
+                            ppid = int(Path(f"/proc/{ppid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                        os.kill(ppid, 9)                   # above the pid namespace's init and the launcher
                         killed.append(ppid)
                         break
                 except (OSError, ValueError):
@@ -404,5 +407,6 @@ def test_without_root_the_fence_still_holds_and_what_it_cannot_enforce_is_said()
     protections = results["correct"].protections
     assert not protections["own_uid"] and protections["landlock_abi"] >= 6 and protections["seccomp"]
     assert protections["network_namespace"]            # a user namespace holding a network namespace
+    assert protections["pid_namespace"] is True        # ... and a mount and a pid namespace
     said = " ".join(unenforced(protections))
     assert "the grader's own user" in said and "no real process limit" in said

@@ -5,7 +5,10 @@ Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, afte
     private_mounts   root only: a private mount namespace with its own 16 MiB /dev/shm, /tmp and /var/tmp
                      (the scratch directory bound back in place), and no network (unshare); directories the child must reach but that are closed to other users
                      (e.g. a Python under /root) are re-exposed read-only, the rest under them stays hidden
-    user_network_namespace  without root: no network either, where user namespaces are allowed
+    user_network_namespace  without root: no network either, where user namespaces are allowed (and a
+                     mount namespace of its own, for the pid namespace's /proc)
+    unshare_pid_namespace, mount_proc  a pid namespace for the child (``pidns``: the child is pid 2 under
+                     an init that mounts the namespace's own /proc)
     drop_privileges  root only: no supplementary groups, setgid, setuid to the child's own uid/gid
     no_new_privs     PR_SET_NO_NEW_PRIVS: no set-uid binary can give privileges back
     landlock         kernel >= 5.13: reads only the listed trees, writes only the scratch directory, no
@@ -30,8 +33,10 @@ _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_u
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
-CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x40000000, 0x10000000, 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 
 # ---- landlock (include/uapi/linux/landlock.h) ---------------------------------------------------------
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
@@ -184,6 +189,40 @@ def user_network_namespace() -> bool:
     except OSError:
         return False
     return True
+
+
+def user_mount_namespace() -> bool:
+    """Inside the user namespace of ``user_network_namespace``: a mount namespace whose mounts do not
+    propagate back (only for the pid namespace's own /proc). False where it is not allowed."""
+    if _libc.unshare(CLONE_NEWNS) != 0:
+        return False
+    try:
+        _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    except OSError:
+        return False
+    return True
+
+
+def unshare_pid_namespace() -> None:
+    """The next process this one starts is pid 1 of a new pid namespace. Raises OSError (with the reason)
+    where it is not allowed (no CAP_SYS_ADMIN in this user namespace, a container's seccomp profile)."""
+    _check(_libc.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+
+
+def mount_proc() -> None:
+    """Mount a fresh /proc: the pid namespace of the calling process (which must be inside it, with
+    CAP_SYS_ADMIN over it) and of its private mount namespace. Raises OSError when refused."""
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def set_parent_death_signal(sig: int) -> None:
+    """The kernel sends ``sig`` to this process when the thread that started it dies."""
+    _check(_libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+
+
+def not_dumpable() -> None:
+    """No core dump of this process (the kernel skips a process that is not dumpable)."""
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def drop_privileges(uid: int, gid: int) -> None:

@@ -3,10 +3,12 @@
     python -I -m rnncourse.grading.launcher CONFIG_JSON -- python -I -m rnncourse.grading.runner REQ RESP
 
 In order: resource limits (address space, CPU, file size, core dumps), the pids cgroup (root), a private
-mount and network namespace (root; without root a user namespace holding a network namespace), the child's own leased uid/gid with no supplementary groups (root),
-PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the child's alone), Landlock. Then it
-writes one line, {"op": "fence", ...} saying what held, on the reply pipe, and execs the runner, which
-adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
+mount and network namespace (root; without root a user namespace holding a network and a mount
+namespace), a pid namespace (``pidns``: from here on this is the worker, pid 2 under an init; the
+launcher process itself waits and ends as the worker ends), the child's own leased uid/gid with no
+supplementary groups (root), PR_SET_NO_NEW_PRIVS, RLIMIT_NPROC (a real limit once the uid is the
+child's alone), Landlock. Then it writes one line, {"op": "fence", ...} saying what held, on the reply
+pipe, and execs the runner, which adds seccomp after its own imports. Nothing of the student's has run yet when the line is written.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import os
 import resource
 import sys
 
-from . import fence
+from . import fence, pidns
 
 
 def apply_limits(config: dict) -> None:
@@ -41,21 +43,30 @@ def _count_own_processes() -> int:
 
 
 def build_fence(config: dict) -> dict:
-    """Apply every protection ``config`` asks for; return what held (the grader reports it)."""
+    """Apply every protection ``config`` asks for; return what held (the grader reports it). From the
+    pid namespace on, this runs in the worker, pid 2 of that namespace (see ``pidns``)."""
     held = {"uid": os.getuid()}
-    dropped = False
+    reexposed, private_mount_namespace = False, False
     if config.get("uid") is not None:
         held.update(fence.private_mounts(config["reachable"], config["staging"]))
-        if held.pop("reexposed"):      # else the child's uid could not reach the interpreter: stay, and say so
-            fence.drop_privileges(config["uid"], config["gid"])
-            dropped = True
-        held["uid"] = os.getuid()
+        reexposed = held.pop("reexposed")
+        private_mount_namespace = held["mount_namespace"]
     elif os.geteuid() != 0:
         held["network_namespace"] = fence.user_network_namespace()
+        private_mount_namespace = held["network_namespace"] and fence.user_mount_namespace()
+    # counted before the pid namespace hides the user's other processes (without root only)
+    base = 0 if reexposed or not config.get("nproc") else _count_own_processes()
+    pid_held, in_pid_namespace = pidns.enter(private_mount_namespace)
+    held.update(pid_held)
+    dropped = False
+    if reexposed:      # else the child's uid could not reach the interpreter: stay, and say so
+        fence.drop_privileges(config["uid"], config["gid"])
+        dropped = True
+    held["uid"] = os.getuid()
     held["no_new_privs"] = fence.no_new_privs()
     if config.get("nproc"):
         # with its own uid the count is the child's alone; without, allow what already runs plus a margin
-        base = 0 if dropped else _count_own_processes()
+        base = 0 if dropped else base + (2 if in_pid_namespace else 0)     # + the init and the worker
         resource.setrlimit(resource.RLIMIT_NPROC, (base + config["nproc"],) * 2)
         held["rlimit_nproc"] = base + config["nproc"]
     paths = config["paths"]

@@ -8,7 +8,8 @@ When the grader is root, each child runs under a uid/gid leased for its lifetime
 SLOT_UID + N_UIDS - 1 (an flock on a root-only lock file, so concurrent graders on one machine never
 share one; no passwd entry needed). So RLIMIT_NPROC is a real process limit, the child cannot signal or
 read the grader or another student's child, and after each run every process of that uid is killed. Everything else is in
-``fence.py`` (namespaces, Landlock, seccomp) and ``launcher.py``.
+``fence.py`` (namespaces, Landlock, seccomp), ``launcher.py`` and ``pidns.py`` (the child runs as pid 2 of
+its own pid namespace, under an init; the launcher, the process started here, ends as the child ends).
 
 Time limits are CPU seconds (of every process of the child), so a busy machine does not fail an honest
 notebook; a generous wall-clock limit (``wall_factor`` times the CPU limit) catches a child that sleeps.
@@ -49,7 +50,7 @@ N_UIDS = 64
 LOCK_DIR = os.path.join(tempfile.gettempdir(), "rnncourse-uid-locks")
 PACKAGE = Path(__file__).resolve().parents[1]                  # rnncourse/
 CHILD_MODULES = ("__init__.py", "grading/__init__.py", "grading/runner.py", "grading/drivers.py",
-                 "grading/launcher.py", "grading/fence.py", "grading/selfcheck.py")
+                 "grading/launcher.py", "grading/fence.py", "grading/pidns.py", "grading/selfcheck.py")
 
 
 @dataclass
@@ -249,6 +250,24 @@ def _remove_scratch(scratch: str) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _children(pid: int) -> list:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _descendants(pid: int) -> list:
+    """Every live descendant of ``pid`` (children of its main thread, recursively)."""
+    found, todo = [], _children(pid)
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo += _children(p)
+    return found
+
+
 def _cpu_seconds(pids) -> float:
     """User + system CPU of ``pids`` and of their children they have waited for."""
     tick, total = os.sysconf("SC_CLK_TCK"), 0
@@ -394,7 +413,7 @@ class Child:
         with open(cells_json, "w", encoding="utf-8") as f:
             json.dump({"cells": cells, "forbidden": list(forbidden), "skip": {str(k): v for k, v in (skip or {}).items()}}, f)
         os.chmod(cells_json, 0o644)
-        self.cgroup = _make_cgroup(limits.processes)
+        self.cgroup = _make_cgroup(limits.processes + 2)     # + the launcher and the pid namespace's init
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
         config = {"memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
@@ -414,10 +433,21 @@ class Child:
         self._buffer = b""
         self.current_cell = None        # the cell running when the child died during load
         self.protections: dict = {}
+        self._worker = None             # the runner's pid (under the init, in a pid namespace)
 
     # ---- protocol ------------------------------------------------------------------------------
     def _pids(self) -> list:
-        return _cgroup_pids(self.cgroup) or [self.process.pid]
+        return _cgroup_pids(self.cgroup) or [self.process.pid, *_descendants(self.process.pid)]
+
+    def _worker_pid(self) -> int:
+        """The process that became the runner: in a pid namespace, the child of the launcher's child (the
+        init) that is pid 2 there; else the launcher itself."""
+        for init in _children(self.process.pid):
+            for pid in _children(init):
+                nspid = _status(pid).get("NSpid", "").split()
+                if len(nspid) >= 2 and nspid[-1] == "2":
+                    return pid
+        return self.process.pid
 
     def _read_reply(self, cpu_limit: float) -> dict:
         wall_limit = cpu_limit * self.limits.wall_factor
@@ -455,13 +485,10 @@ class Child:
 
     def _check_protections(self, fence_line: dict) -> None:
         """What held, from the launcher's line (written before student code ran) and /proc."""
-        status = {}
-        try:
-            with open(f"/proc/{self.process.pid}/status") as f:
-                status = dict(line.split(":", 1) for line in f if ":" in line)
-        except OSError:
-            pass
+        self._worker = self._worker or self._worker_pid()       # found while it runs (it wrote the line)
+        status = _status(self._worker)
         uid = int(status.get("Uid", "-1 ").split()[0]) if status else -1
+        nspid = status.get("NSpid", "").split()
         self.protections = {
             "own_uid": self.uid is not None and uid == self.uid,
             "no_new_privs": status.get("NoNewPrivs", "0").strip() == "1",
@@ -471,10 +498,14 @@ class Child:
             "network_namespace": bool(fence_line.get("network_namespace")),
             "private_dev_shm": bool(fence_line.get("private_dev_shm")),
             "private_tmp": bool(fence_line.get("private_tmp")),
+            "pid_namespace": bool(fence_line.get("pid_namespace")) and len(nspid) >= 2 and nspid[-1] == "2",
             "scratch_tmpfs": self.work_tmpfs,
             "pids_cgroup": bool(self.cgroup),
             "process_limit": bool(self.cgroup) or self.uid is not None,
         }
+        if not self.protections["pid_namespace"]:
+            reason = fence_line.get("pid_namespace_unavailable") or "the notebook's process is not pid 2 of a pid namespace"
+            self.protections["pid_namespace_unavailable"] = str(reason)
 
     def load(self) -> dict:
         """Run the notebook; returns {"cell_errors": [...], "forbidden_loaded": [...], "defined": [...]}."""
@@ -534,9 +565,9 @@ class Child:
 
     # ---- teardown ------------------------------------------------------------------------------
     def kill(self) -> None:
-        """Kill the child's process group, cgroup and (as root) every process of its uid; remove its
-        scratch directory."""
-        for pid in [self.process.pid, *_cgroup_pids(self.cgroup)]:
+        """Kill the child's process group, its processes, its cgroup and (as root) every process of its
+        uid; remove its scratch directory. SIGKILL to the init of its pid namespace kills the namespace."""
+        for pid in [self.process.pid, *_descendants(self.process.pid), *_cgroup_pids(self.cgroup)]:
             for kill in (os.killpg, os.kill):
                 try:
                     kill(pid, signal.SIGKILL)
@@ -562,6 +593,15 @@ class Child:
             self._lease = None
 
 
+def _status(pid: int) -> dict:
+    """/proc/PID/status as {field: value} ({} when the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return dict(line.split(":", 1) for line in f if ":" in line)
+    except OSError:
+        return {}
+
+
 def _strings(value) -> list:
     return [str(v) for v in value] if isinstance(value, list) else []
 
@@ -578,6 +618,10 @@ def unenforced(protections: dict) -> list:
         lines.append("no Landlock (kernel < 5.13 or disabled): the child can read every file its user can read")
     if not protections.get("seccomp"):
         lines.append("no seccomp filter: the child can start programs, open sockets and ptrace")
+    if not protections.get("pid_namespace"):
+        reason = protections.get("pid_namespace_unavailable", "unknown")
+        lines.append(f"pid namespace: unavailable ({reason}): the child sees the machine's processes in /proc, "
+                     "and what it starts is ended only by the kill after the run")
     if not protections.get("network_namespace"):
         lines.append("no private network namespace (sockets are still refused by seccomp when it holds)")
     return lines
