@@ -1,6 +1,7 @@
 """What the scratch sequence classifiers of the signals chapter share (:mod:`.rcnn`, :mod:`.eeg_baselines`):
 parameters named and initialised as the torch.nn layers of their twins in ``rnncourse.signals_runs``, the
-input check, the ReLU convolution, ``grads``/``zero_grad``/``state_dict``/``load_state_dict``, and the recurrent read-out.
+input check, ``grads``/``zero_grad``/``state_dict``/``load_state_dict``, the ReLU convolution
+r = relu(Conv1d(x)) (on :func:`rnncourse.scratch.tdnn_forward`), and the recurrent read-out.
 
 The recurrent read-out runs an LSTM (:func:`rnncourse.scratch.lstm_forward`) from zero state over a
 sequence of K feature vectors z_k and reads its last state with a linear layer:
