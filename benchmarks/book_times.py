@@ -2,6 +2,7 @@
 
     python benchmarks/book_times.py             # times recorded by the last `make book` (its jupyter-cache)
     python benchmarks/book_times.py --execute   # execute every chapter now, one after the other, and time it
+    python benchmarks/book_times.py --execute --only images-and-signals   # one chapter (repeatable option)
 
 Budget (DESIGN.md): each chapter under 60 s on an idle 2-core machine (aim for 20 s), the whole book
 under 10 minutes. The build's per-cell timeout (_config.yml) is set for a machine several times slower,
@@ -53,10 +54,14 @@ def executed_seconds(path: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--execute", action="store_true", help="execute the chapters now instead of reading the cache")
+    parser.add_argument("--only", action="append", metavar="CHAPTER", help="only this chapter (file name without .md)")
     args = parser.parse_args()
+    selected = [p for p in chapters() if not args.only or p.stem in args.only]
+    if args.only and len(selected) != len(set(args.only)):
+        parser.error(f"--only must name chapters of _toc.yml; got {args.only}, known: {[p.stem for p in chapters()]}")
     print(f"{'chapter':32} {'seconds':>8} {'budget':>7}  verdict")
     total, over = 0.0, 0
-    for path in chapters():
+    for path in selected:
         seconds = executed_seconds(path) if args.execute else cached_seconds(path)
         if seconds is None:
             print(f"{path.stem:32} {'-':>8} {CHAPTER_BUDGET:7.0f}  not in the cache (run `make book`, or --execute)")

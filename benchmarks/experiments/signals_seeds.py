@@ -1,7 +1,7 @@
-"""Seed study of book/images-and-signals.md: captioning (held-out and compositional scenes), forecasting
-the CO2 series, and EEG-style classification. One row per seed and setting.
+"""Seed study of book/images-and-signals.md: captioning (held-out and compositional scenes, digit strips),
+forecasting the CO2 series, and EEG-style classification. One row per seed and setting.
 
-    python benchmarks/experiments/signals_seeds.py [captioning|forecasting|eeg]
+    python benchmarks/experiments/signals_seeds.py [captioning|digits|forecasting|eeg]
 
 Settings in rnncourse.signals_runs; tests/test_claims_signals.py asserts what the chapter states.
 """
@@ -16,7 +16,7 @@ import torch  # noqa: E402
 from rnncourse import signals_runs as runs  # noqa: E402
 
 torch.set_num_threads(1)
-which = sys.argv[1:] or ["captioning", "forecasting", "eeg"]
+which = sys.argv[1:] or ["captioning", "digits", "forecasting", "eeg"]
 
 if "captioning" in which:
     keys = ("exact_greedy", "exact_beam", "token_accuracy", "BLEU-1", "BLEU-4")
@@ -27,6 +27,14 @@ if "captioning" in which:
             r = runs.train_captioner(setting, seed)
             print(f"{name:>14} {seed:4d} " + " ".join(f"{r.metrics[k]:14.3f}" for k in keys)
                   + f" {time.perf_counter() - start:5.1f}", flush=True)
+
+if "digits" in which:
+    keys = ("exact_greedy", "exact_beam", "word_accuracy", "token_accuracy", "BLEU-1", "BLEU-3", "BLEU-4")
+    print(f"{'digit strips':>14} {'seed':>4} " + " ".join(f"{k:>14}" for k in keys) + f" {'s':>5}", flush=True)
+    data = runs.caption_data(runs.DIGITS_STUDY)
+    for seed in runs.DIGITS_STUDY.seeds:
+        r = runs.train_captioner(runs.DIGITS_STUDY, seed, data=data)
+        print(f"{'':>14} {seed:4d} " + " ".join(f"{r.metrics[k]:14.3f}" for k in keys) + f" {r.seconds:5.1f}", flush=True)
 
 if "forecasting" in which:
     print(f"{'seed':>4} " + " ".join(f"{k:>15}" for k in ("seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"))

@@ -16,6 +16,7 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     conv           Conv2d                    conv2d_forward/backward (= torch.nn.Conv2d)
     captioning     ShowAndTell               caption_decoder_forward/backward (Vinyals et al. 2015)
     rcnn           RecurrentConv             convolution per window + LSTM over windows (Bashivan et al. 2016)
+    eeg_baselines  ConvOnly, RecurrentOnly   its two baselines: convolutions averaged over time; an LSTM over samples
     leaky          LeakyCell, Leaky          h_t = (1 - alpha) h_{t-1} + alpha tanh(...)   (leaky integration)
     residual       ResidualCell, Residual    h_t = h_{t-1} + tanh(...)                   (unit feedback gain)
     second_order   SecondOrderCell, SecondOrder  h_t = sigmoid(sum_jk W_ijk h_{t-1,j} x_{t,k} + b)  (Giles et al. 1992)
@@ -30,7 +31,8 @@ The models, one file each (cell, one-step functions, sequence functions, module)
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses (masked_cross_entropy for
 padded sequences, ...), optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
-dropout (variational masks, Gal & Ghahramani 2016), gradcheck (central differences, rel_error).
+dropout (variational masks, Gal & Ghahramani 2016), classifier (what rcnn and eeg_baselines share:
+state_dict, ReLU convolution, LSTM read-out of the last state), gradcheck (central differences, rel_error).
 """
 from .attention import AttentionGRUCell, attention_backward, attention_forward
 from .captioning import ShowAndTell, caption_decoder_backward, caption_decoder_forward
@@ -38,6 +40,7 @@ from .cell import Cell
 from .conv import Conv2d, conv2d_backward, conv2d_forward
 from .deep_transition import DeepRNN, DeepTransitionCell, deep_rnn_parameters
 from .dropout import variational_masks
+from .eeg_baselines import ConvOnly, RecurrentOnly
 from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
 from .engine import truncation_windows
 from .functional import log_softmax, sigmoid, softmax
@@ -102,5 +105,5 @@ __all__ = [
     "Seq2Seq", "AttentionGRUCell", "attention_forward", "attention_backward",
     "Conv2d", "conv2d_forward", "conv2d_backward",
     "ShowAndTell", "caption_decoder_forward", "caption_decoder_backward",
-    "RecurrentConv",
+    "RecurrentConv", "ConvOnly", "RecurrentOnly",
 ]
