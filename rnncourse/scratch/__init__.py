@@ -4,6 +4,8 @@ One protocol, one engine, one module wrapper:
     cell.Cell          a model's parameters, state and ONE time step forward/backward
     engine             runs any cell over time (full and truncated BPTT), layers and directions
     module.Recurrent   torch.nn's surface for any cell (forward, backward, state_dict, grads, ...)
+    parameters.Parameterized  params/grads dicts, state_dict, load_state_dict (in place), zero_grad:
+                       the base of Recurrent and of every other scratch module
 
 The models, one file each (cell, one-step functions, sequence functions, module):
     rnn            RNNCell, RNN              rnn_cell_forward/backward, rnn_forward/backward
@@ -32,7 +34,7 @@ Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), los
 padded sequences, ...), optim (SGD, Adam,
 clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
 dropout (variational masks, Gal & Ghahramani 2016), classifier (what rcnn and eeg_baselines share:
-state_dict, ReLU convolution, LSTM read-out of the last state), gradcheck (central differences, rel_error).
+the ReLU convolution, LSTM read-out of the last state), gradcheck (central differences, rel_error).
 """
 from .attention import AttentionGRUCell, attention_backward, attention_forward
 from .captioning import ShowAndTell, caption_decoder_backward, caption_decoder_forward
@@ -57,6 +59,7 @@ from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
 from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
+from .parameters import Parameterized
 from .rcnn import RecurrentConv
 from .residual import Residual, ResidualCell
 from .rmlp import RMLP, RMLPCell
@@ -81,7 +84,7 @@ from .word2vec import (
 )
 
 __all__ = [
-    "Cell", "Recurrent", "truncation_windows",
+    "Cell", "Parameterized", "Recurrent", "truncation_windows",
     "RNN", "RNNCell", "rnn_cell_forward", "rnn_cell_backward", "rnn_forward", "rnn_backward",
     "LSTM", "LSTMCell", "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward",
     "GRU", "GRUCell", "gru_cell_forward", "gru_cell_backward", "gru_forward", "gru_backward",

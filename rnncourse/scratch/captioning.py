@@ -28,6 +28,7 @@ from .conv import conv2d_backward, conv2d_forward
 from .functional import log_softmax
 from .losses import masked_cross_entropy
 from .lstm import lstm_backward, lstm_cell_forward, lstm_forward
+from .parameters import Parameterized
 
 DECODER_PARAMS = ("embed", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "out_weight", "out_bias")
 
@@ -103,7 +104,7 @@ def decoder_step(params: dict):
     return step
 
 
-class ShowAndTell:
+class ShowAndTell(Parameterized):
     """Encoder (two 3 x 3 stride-2 convolutions, ReLU, a linear map to E) + LSTM decoder (see the module
     docstring), for images (B, C, P, Q) with P and Q divisible by 4 and a vocabulary of V tokens.
 
@@ -135,9 +136,6 @@ class ShowAndTell:
                 self.params[name] = rng.uniform(-bound, bound, shape).astype(dtype)
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self._cache = None
-
-    def num_parameters(self) -> int:
-        return int(sum(v.size for v in self.params.values()))
 
     def encode(self, images):
         """images (B, C, P, Q) -> (features v (B, E), cache)."""
@@ -183,18 +181,6 @@ class ShowAndTell:
             self.grads[k] += g[k]
         self.encode_backward(g["features"], enc_cache)
 
-    def zero_grad(self) -> None:
-        for g in self.grads.values():
-            g.fill(0)
-
-    def state_dict(self) -> dict:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, sd: dict) -> None:
-        for k, v in self.params.items():
-            if np.shape(sd[k]) != v.shape:
-                raise ValueError(f"{k} must have shape {v.shape}; got {np.shape(sd[k])}")
-            v[...] = np.asarray(sd[k])
 
     def step_function(self, image):
         """(step, start state) for one image (C, P, Q), to give :func:`rnncourse.decoding.greedy_decode` or

@@ -19,6 +19,7 @@ import numpy as np
 from ._checks import as_float_array
 from .linear import linear_backward, linear_forward
 from .lstm import lstm_backward, lstm_forward
+from .parameters import Parameterized
 from .tdnn import tdnn_backward, tdnn_forward
 
 LSTM_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -44,7 +45,7 @@ def relu_conv_backward(dr, cache):
     return tdnn_backward(dr * (a > 0), conv_cache)
 
 
-class SequenceClassifier:
+class SequenceClassifier(Parameterized):
     """Base of the scratch classifiers: x (B, T, C) -> logits (B, classes), torch's batch_first layout.
 
     A subclass passes ``shapes`` ({key: (shape, bound)}, each parameter ~ U(-bound, bound)) and defines
@@ -76,25 +77,6 @@ class SequenceClassifier:
         if dlogits.shape != self._logits_shape:
             raise ValueError(f"dlogits must have the logits' shape (B, classes)={self._logits_shape}; got {dlogits.shape}")
         return dlogits, self._cache
-
-    def zero_grad(self) -> None:
-        for v in self.grads.values():
-            v.fill(0)
-
-    def state_dict(self) -> dict:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Copy torch's state_dict of the twin (arrays or tensors) into ``params``, in place."""
-        if set(state_dict) != set(self.params):
-            raise ValueError(f"state_dict keys must be {sorted(self.params)}; got {sorted(state_dict)}")
-        for k, v in self.params.items():
-            if np.shape(state_dict[k]) != v.shape:
-                raise ValueError(f"state_dict[{k!r}] must have shape {v.shape}; got {tuple(np.shape(state_dict[k]))}")
-            v[...] = np.asarray(state_dict[k])
-
-    def num_parameters(self) -> int:
-        return sum(v.size for v in self.params.values())
 
     # ---- the recurrent read-out ------------------------------------------------------------------
     def lstm_readout_forward(self, z):

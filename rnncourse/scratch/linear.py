@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, check_param
+from .parameters import Parameterized
 
 
 def linear_forward(x, weight, bias=None):
@@ -32,7 +33,7 @@ def linear_backward(dy, cache) -> dict:
     return grads
 
 
-class Linear:
+class Linear(Parameterized):
     """torch.nn.Linear in NumPy: params ``weight`` (O, I), ``bias`` (O,); init U(-1/sqrt(I), 1/sqrt(I))."""
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *, dtype=np.float64, rng=None):
@@ -59,13 +60,3 @@ class Linear:
             self.grads[k] += grads[k]
         return grads["x"]
 
-    def zero_grad(self):
-        for g in self.grads.values():
-            g.fill(0)
-
-    def state_dict(self):
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, sd):
-        for k, v in self.params.items():
-            v[...] = np.asarray(sd[k])

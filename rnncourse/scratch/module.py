@@ -22,6 +22,7 @@ import numpy as np
 from . import engine
 from ._checks import as_float_array, shape_str
 from .cell import Cell
+from .parameters import Parameterized
 
 
 def _positive_int(name, value):
@@ -30,7 +31,7 @@ def _positive_int(name, value):
     return int(value)
 
 
-class Recurrent:
+class Recurrent(Parameterized):
     """A stack of ``cell_class`` layers over time, with torch.nn's arguments; see the module docstring.
 
     Recurrent(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
@@ -82,34 +83,6 @@ class Recurrent:
     def cell(self) -> Cell:
         """The first layer's forward cell (what a one-layer, one-direction module is)."""
         return self.cells[0][0]
-
-    def state_dict(self) -> dict:
-        """Copies of the parameters under torch's keys."""
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        """Load parameters (NumPy arrays, or anything np.asarray accepts such as CPU tensors) in place."""
-        missing, unexpected = set(self.params) - set(state_dict), set(state_dict) - set(self.params)
-        if missing or unexpected:
-            raise ValueError(f"state_dict keys do not match: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
-        for k, target in self.params.items():
-            value = np.asarray(state_dict[k])
-            if value.shape != target.shape:
-                raise ValueError(f"state_dict[{k!r}] must have shape {target.shape}; got {value.shape}")
-            target[...] = value  # in place: optimisers holding self.params stay valid
-
-    def parameters(self) -> list:
-        return list(self.params.values())
-
-    def named_parameters(self) -> list:
-        return list(self.params.items())
-
-    def num_parameters(self) -> int:
-        return sum(v.size for v in self.params.values())
-
-    def zero_grad(self) -> None:
-        for g in self.grads.values():
-            g.fill(0)
 
     # ---- shapes -----------------------------------------------------------------------------------
     def _name(self, method: str) -> str:

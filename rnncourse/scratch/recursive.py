@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, check_param, check_shape
+from .parameters import Parameterized
 
 
 def check_children(children, n_leaves: int) -> np.ndarray:
@@ -129,7 +130,7 @@ def flatten_trees(trees) -> tuple:
     return np.array(tokens, dtype=np.int64), children, np.array(root_ids, dtype=np.int64)
 
 
-class TreeNet:
+class TreeNet(Parameterized):
     """A recursive network over token trees: leaf vectors from an embedding, the composition at every node.
 
     params: ``embedding`` (V, H), ``weight`` (H, 2H), ``bias`` (H,). forward(trees) -> root vectors (N, H)
@@ -162,12 +163,8 @@ class TreeNet:
         self.grads["weight"] += grads["weight"]
         self.grads["bias"] += grads["bias"]
 
-    def zero_grad(self):
-        for g in self.grads.values():
-            g.fill(0)
 
-
-class BagOfLeaves:
+class BagOfLeaves(Parameterized):
     """The baseline that ignores structure: r = tanh(W sum_i e(leaf_i) + b), the same for every bracketing.
 
     params: ``embedding`` (V, H), ``weight`` (H, H), ``bias`` (H,); the interface of :class:`TreeNet`.
@@ -199,7 +196,3 @@ class BagOfLeaves:
         self.grads["weight"] += da.T @ bag
         self.grads["bias"] += da.sum(axis=0)
         np.add.at(self.grads["embedding"], tokens, (da @ self.params["weight"])[owner])
-
-    def zero_grad(self):
-        for g in self.grads.values():
-            g.fill(0)

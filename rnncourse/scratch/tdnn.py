@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, check_param, check_shape
+from .parameters import Parameterized
 
 ACTIVATIONS = ("identity", "tanh")
 
@@ -82,7 +83,7 @@ def receptive_field(kernel_sizes) -> int:
     return 1 + sum(int(n) - 1 for n in kernel_sizes)
 
 
-class TDNN:
+class TDNN(Parameterized):
     """A TDNN layer with torch.nn.Conv1d's parameters but the book's time-major layout.
 
     TDNN(in_channels I, out_channels O, kernel_size N, bias=True, activation="identity", *, dtype, rng)
@@ -122,22 +123,6 @@ class TDNN:
         if self.bias:
             self.grads["bias"] += dbias
         return dx
-
-    def zero_grad(self) -> None:
-        for g in self.grads.values():
-            g.fill(0)
-
-    def state_dict(self) -> dict:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        if set(state_dict) != set(self.params):
-            raise ValueError(f"state_dict keys must be {sorted(self.params)}; got {sorted(state_dict)}")
-        for k, target in self.params.items():
-            value = np.asarray(state_dict[k])
-            if value.shape != target.shape:
-                raise ValueError(f"state_dict[{k!r}] must have shape {target.shape}; got {value.shape}")
-            target[...] = value
 
     def __repr__(self) -> str:
         act = "" if self.activation == "identity" else f", activation={self.activation!r}"
