@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, check_param
+from .parameters import Parameterized
 
 
 def _int(name, value, low):
@@ -77,7 +78,7 @@ def conv2d_backward(dy, cache) -> dict:
     return grads
 
 
-class Conv2d:
+class Conv2d(Parameterized):
     """torch.nn.Conv2d(C, O, k, stride, padding) in NumPy: params ``weight`` (O, C, k, k), ``bias`` (O,);
     init U(-1/sqrt(C k^2), 1/sqrt(C k^2)) as torch's default bound."""
 

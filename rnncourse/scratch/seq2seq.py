@@ -25,7 +25,7 @@ from .attention import AttentionGRUCell
 from .functional import log_softmax
 from .gru import GRUCell
 from .losses import masked_cross_entropy
-from .module import Recurrent
+from .parameters import Parameterized
 
 PAD = 0
 
@@ -40,7 +40,7 @@ def _check_tokens(name: str, value, vocab: int, labels=("T", "B")) -> np.ndarray
     return arr
 
 
-class Seq2Seq:
+class Seq2Seq(Parameterized):
     """Seq2Seq(src_vocab, tgt_vocab, embed_size, hidden_size, attention=False, attention_size=None, *,
     dtype=np.float64, rng=None): see the module docstring. Initialisation: embeddings N(0, 1) as
     torch.nn.Embedding, GRU and attention weights U(-1/sqrt(H), 1/sqrt(H)) as torch.nn.GRU, read-out as
@@ -82,11 +82,6 @@ class Seq2Seq:
         suffix = "" if self.attention else "_l0"
         self.encoder.grads = {k: self.grads[f"encoder.{k}_l0"] for k in self.encoder.params}
         self.decoder.grads = {k: self.grads[f"decoder.{k}{suffix}"] for k in self.decoder.params}
-
-    # ---- parameters: the same dict surface as every module (state_dict keys of the torch twin) -----
-    state_dict = Recurrent.state_dict
-    load_state_dict = Recurrent.load_state_dict          # in place, from arrays or CPU tensors
-    zero_grad = Recurrent.zero_grad
 
     # ---- forward / backward -------------------------------------------------------------------------
     def encode(self, src):
