@@ -1,4 +1,8 @@
-"""One check shared by the tests of every single-state model built on the cell protocol.
+"""Checks shared by the model tests.
+
+``assert_layer_matches_torch(layer, ref, x, dy, tol)``: a scratch layer y = f(x) (Conv2d, the EEG
+classifiers, ...) against its torch.nn module after loading the layer's weights into it: output, dL/dx
+and every parameter gradient, for L = <y, dy>.
 
 ``assert_backward_matches(model, twin, x, state0, d_out, d_last)``: the scratch module's hand-written
 backward against float64 central differences (< 1e-8) and, after loading the same weights, against
@@ -10,6 +14,23 @@ import numpy as np
 import torch
 
 from rnncourse.scratch import numerical_gradient, rel_error
+
+
+def assert_layer_matches_torch(layer, ref, x, dy, tol):
+    assert sorted(ref.state_dict()) == sorted(layer.params)
+    ref.load_state_dict({k: torch.tensor(v) for k, v in layer.params.items()})
+    assert layer.num_parameters() == sum(p.numel() for p in ref.parameters())
+    layer.zero_grad()
+    y = layer.forward(x)
+    dx = layer.backward(dy)
+    tx = torch.tensor(x, requires_grad=True)
+    ty = ref(tx)
+    (ty * torch.tensor(dy)).sum().backward()
+    assert y.shape == tuple(ty.shape) and rel_error(y, ty.detach().numpy()) < tol
+    assert rel_error(dx, tx.grad.numpy()) < tol
+    for key, p in ref.named_parameters():
+        assert rel_error(layer.grads[key], p.grad.numpy()) < tol, key
+    return dx
 
 
 def assert_backward_matches(model, twin, x, state0, d_out, d_last):

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from module_checks import assert_layer_matches_torch
 
 from rnncourse.bleu import bleu_scores, corpus_bleu
 from rnncourse.data.scenes import COLOURS, SHAPES, compositional_split, digit_strips, shape_scenes
@@ -31,19 +32,9 @@ def test_conv2d_equals_torch_conv2d_forward_and_backward(B, C, P, Q, O, k, strid
     rng = np.random.default_rng(0)
     layer = Conv2d(C, O, k, stride, padding, bias=bias, rng=1)
     ref = torch.nn.Conv2d(C, O, k, stride, padding, bias=bias, dtype=torch.float64)
-    assert list(ref.state_dict()) == list(layer.params)
-    ref.load_state_dict({n: torch.from_numpy(v) for n, v in layer.params.items()})
     x = rng.standard_normal((B, C, P, Q))
-    y = layer.forward(x)
-    dy = rng.standard_normal(y.shape)
-    dx = layer.backward(dy)
-    tx = torch.tensor(x, requires_grad=True)
-    ty = ref(tx)
-    (ty * torch.from_numpy(dy)).sum().backward()
-    assert y.shape == tuple(ty.shape) and rel_error(y, ty.detach().numpy()) < 1e-13
-    assert rel_error(dx, tx.grad.numpy()) < 1e-13
-    for name, p in ref.named_parameters():
-        assert rel_error(layer.grads[name], p.grad.numpy()) < 1e-13, name
+    dy = rng.standard_normal(ref(torch.tensor(x)).shape)
+    assert_layer_matches_torch(layer, ref, x, dy, tol=1e-13)
 
 
 def test_conv2d_backward_matches_central_differences():

@@ -6,6 +6,7 @@ chapter's forecaster (torch.nn.LSTM + Linear) against the scratch LSTM and Linea
 import numpy as np
 import pytest
 import torch
+from module_checks import assert_layer_matches_torch
 
 from rnncourse import signals_runs
 from rnncourse.scratch import (
@@ -43,20 +44,8 @@ def model_and_data(name, seed=0):
 @pytest.mark.parametrize("name", PAIRS)
 def test_equals_torch_model_forward_and_backward(name):
     model, ref, x, rng = model_and_data(name, 0)
-    ref = ref.double()
-    assert sorted(ref.state_dict()) == sorted(model.params)
-    ref.load_state_dict({k: torch.tensor(v) for k, v in model.params.items()})
-    assert model.num_parameters() == sum(p.numel() for p in ref.parameters())
-    logits = model.forward(x)
-    dlogits = rng.standard_normal(logits.shape)
-    dx = model.backward(dlogits)
-    tx = torch.tensor(x, requires_grad=True)
-    ty = ref(tx)
-    (ty * torch.tensor(dlogits)).sum().backward()
-    assert rel_error(logits, ty.detach().numpy()) < 1e-13
-    assert rel_error(dx, tx.grad.numpy()) < 1e-12
-    for key, p in ref.named_parameters():
-        assert rel_error(model.grads[key], p.grad.numpy()) < 1e-12, key
+    dlogits = rng.standard_normal((B, 3))
+    dx = assert_layer_matches_torch(model, ref.double(), x, dlogits, tol=1e-12)
     if name == "recurrent-convolutional":
         assert np.all(dx[:, 20:] == 0)
 
