@@ -1,7 +1,8 @@
 """What the scratch sequence classifiers of the signals chapter share (:mod:`.rcnn`, :mod:`.eeg_baselines`):
-parameters named and initialised as the torch.nn layers of their twins in ``rnncourse.signals_runs``, the
-input check, ``grads``/``zero_grad``/``state_dict``/``load_state_dict``, the ReLU convolution
-r = relu(Conv1d(x)) (on :func:`rnncourse.scratch.tdnn_forward`), and the recurrent read-out.
+parameters named and initialised as the torch.nn layers of their twins in ``rnncourse.signals_runs``
+(``state_dict`` and the rest come from :class:`~rnncourse.scratch.parameters.Parameterized`), the input
+check, the ReLU convolution r = relu(Conv1d(x)) (on :func:`rnncourse.scratch.tdnn_forward`), the same
+averaged over time (a learned band power), the linear read-out ``out`` and the recurrent read-out.
 
 The recurrent read-out runs an LSTM (:func:`rnncourse.scratch.lstm_forward`) from zero state over a
 sequence of K feature vectors z_k and reads its last state with a linear layer:
@@ -45,6 +46,18 @@ def relu_conv_backward(dr, cache):
     return tdnn_backward(dr * (a > 0), conv_cache)
 
 
+def pooled_relu_conv_forward(x, weight, bias):
+    """mean_t relu(Conv1d(x))_t over x (T, B, I): (z (B, F), cache)."""
+    r, cache = relu_conv_forward(x, weight, bias)
+    return r.mean(axis=0), (r.shape, cache)
+
+
+def pooled_relu_conv_backward(dz, cache):
+    """Backward of :func:`pooled_relu_conv_forward`: the mean spreads dz (B, F) evenly over the T' steps."""
+    r_shape, conv_cache = cache
+    return relu_conv_backward(np.broadcast_to(dz / r_shape[0], r_shape), conv_cache)
+
+
 class SequenceClassifier(Parameterized):
     """Base of the scratch classifiers: x (B, T, C) -> logits (B, classes), torch's batch_first layout.
 
@@ -78,25 +91,32 @@ class SequenceClassifier(Parameterized):
             raise ValueError(f"dlogits must have the logits' shape (B, classes)={self._logits_shape}; got {dlogits.shape}")
         return dlogits, self._cache
 
-    # ---- the recurrent read-out ------------------------------------------------------------------
+    # ---- the read-outs ---------------------------------------------------------------------------
+    def out_forward(self, v):
+        """logits = v W_out^T + b_out for v (B, D): (logits (B, classes), cache)."""
+        return linear_forward(v, self.params["out.weight"], self.params["out.bias"])
+
+    def out_backward(self, dlogits, cache) -> np.ndarray:
+        """Adds dW_out, db_out into ``grads``; returns dL/dv (B, D)."""
+        og = linear_backward(dlogits, cache)
+        self.grads["out.weight"] += og["weight"]
+        self.grads["out.bias"] += og["bias"]
+        return og["x"]
+
     def lstm_readout_forward(self, z):
         """z (K, B, F) -> (logits (B, classes), cache)."""
         p = self.params
         zeros = np.zeros((z.shape[1], p["lstm.weight_hh_l0"].shape[1]), dtype=z.dtype)
         hs, _, lstm_cache = lstm_forward(z, zeros, zeros, *(p[f"lstm.{k}_l0"] for k in LSTM_KEYS))
-        logits, out_cache = linear_forward(hs[-1], p["out.weight"], p["out.bias"])
+        logits, out_cache = self.out_forward(hs[-1])
         return logits, (hs, lstm_cache, out_cache)
 
     def lstm_readout_backward(self, dlogits, cache) -> np.ndarray:
         """Adds the read-out's parameter gradients into ``grads``; returns dL/dz (K, B, F)."""
         hs, lstm_cache, out_cache = cache
-        g = self.grads
-        og = linear_backward(dlogits, out_cache)
-        g["out.weight"] += og["weight"]
-        g["out.bias"] += og["bias"]
         dhs = np.zeros_like(hs)
-        dhs[-1] = og["x"]
+        dhs[-1] = self.out_backward(dlogits, out_cache)
         lg = lstm_backward(dhs, lstm_cache)
         for k in LSTM_KEYS:
-            g[f"lstm.{k}_l0"] += lg[k]
+            self.grads[f"lstm.{k}_l0"] += lg[k]
         return lg["x"]

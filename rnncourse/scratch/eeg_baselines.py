@@ -25,8 +25,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .classifier import SequenceClassifier, lstm_readout_shapes, relu_conv_backward, relu_conv_forward
-from .linear import linear_backward, linear_forward
+from .classifier import (
+    SequenceClassifier,
+    lstm_readout_shapes,
+    pooled_relu_conv_backward,
+    pooled_relu_conv_forward,
+    relu_conv_backward,
+    relu_conv_forward,
+)
 
 
 class ConvOnly(SequenceClassifier):
@@ -47,22 +53,18 @@ class ConvOnly(SequenceClassifier):
         p = self.params
         x = self._check_x(x)
         r1, cache1 = relu_conv_forward(x.transpose(1, 0, 2), p["conv1.weight"], p["conv1.bias"])
-        r2, cache2 = relu_conv_forward(r1, p["conv2.weight"], p["conv2.bias"])
-        logits, out_cache = linear_forward(r2.mean(axis=0), p["out.weight"], p["out.bias"])
-        self._cache, self._logits_shape = (cache1, cache2, r2.shape, out_cache), logits.shape
+        pooled, cache2 = pooled_relu_conv_forward(r1, p["conv2.weight"], p["conv2.bias"])
+        logits, out_cache = self.out_forward(pooled)
+        self._cache, self._logits_shape = (cache1, cache2, out_cache), logits.shape
         return logits
 
     def backward(self, dlogits) -> np.ndarray:
         """Adds parameter gradients into ``grads``; returns dL/dx (B, T, C)."""
-        dlogits, (cache1, cache2, r2_shape, out_cache) = self._cached(dlogits)
-        g = self.grads
-        og = linear_backward(dlogits, out_cache)
-        g["out.weight"] += og["weight"]
-        g["out.bias"] += og["bias"]
-        dr1, dw2, db2 = relu_conv_backward(np.broadcast_to(og["x"] / r2_shape[0], r2_shape), cache2)
+        dlogits, (cache1, cache2, out_cache) = self._cached(dlogits)
+        dr1, dw2, db2 = pooled_relu_conv_backward(self.out_backward(dlogits, out_cache), cache2)
         dx, dw1, db1 = relu_conv_backward(dr1, cache1)
         for k, v in (("conv1.weight", dw1), ("conv1.bias", db1), ("conv2.weight", dw2), ("conv2.bias", db2)):
-            g[k] += v
+            self.grads[k] += v
         return dx.transpose(1, 0, 2)
 
 

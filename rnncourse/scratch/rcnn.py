@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .classifier import SequenceClassifier, lstm_readout_shapes, relu_conv_backward, relu_conv_forward
+from .classifier import SequenceClassifier, lstm_readout_shapes, pooled_relu_conv_backward, pooled_relu_conv_forward
 
 
 class RecurrentConv(SequenceClassifier):
@@ -41,20 +41,20 @@ class RecurrentConv(SequenceClassifier):
         B, T, C = x.shape
         W = T // self.window
         frames = x[:, :W * self.window].reshape(B * W, self.window, C).transpose(1, 0, 2)   # (w, B W, C)
-        r, conv_cache = relu_conv_forward(frames, p["conv.weight"], p["conv.bias"])         # (w', B W, F)
-        z = r.mean(axis=0).reshape(B, W, -1).transpose(1, 0, 2)                             # (W, B, F)
+        pooled, conv_cache = pooled_relu_conv_forward(frames, p["conv.weight"], p["conv.bias"])   # (B W, F)
+        z = pooled.reshape(B, W, -1).transpose(1, 0, 2)                                     # (W, B, F)
         logits, head_cache = self.lstm_readout_forward(z)
-        self._cache = (x.shape, r.shape, conv_cache, head_cache)
+        self._cache = (x.shape, conv_cache, head_cache)
         self._logits_shape = logits.shape
         return logits
 
     def backward(self, dlogits) -> np.ndarray:
         """Adds parameter gradients into ``grads``; returns dL/dx (B, T, C) (zero beyond the last full window)."""
-        dlogits, ((B, T, C), r_shape, conv_cache, head_cache) = self._cached(dlogits)
+        dlogits, ((B, T, C), conv_cache, head_cache) = self._cached(dlogits)
         dz = self.lstm_readout_backward(dlogits, head_cache)                               # (W, B, F)
         W = dz.shape[0]
         dz = dz.transpose(1, 0, 2).reshape(B * W, -1)                                      # (B W, F)
-        dframes, dweight, dbias = relu_conv_backward(np.broadcast_to(dz / r_shape[0], r_shape), conv_cache)
+        dframes, dweight, dbias = pooled_relu_conv_backward(dz, conv_cache)
         self.grads["conv.weight"] += dweight
         self.grads["conv.bias"] += dbias
         dx = np.zeros((B, T, C), dtype=dframes.dtype)
