@@ -110,18 +110,21 @@ def lease_uid():
     raise RuntimeError(f"all {N_UIDS} child uids from {SLOT_UID} are in use")
 
 
-def _uids(pid: str):
-    """The uids of a live process (none for a zombie: it has no memory left and cannot be killed)."""
+def _status(pid: int) -> dict:
+    """/proc/PID/status as {field: value} ({} when the process is gone)."""
     try:
         with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("State:") and line.split()[1] in ("Z", "X"):
-                    return []
-                if line.startswith("Uid:"):
-                    return [int(x) for x in line.split()[1:]]
+            return dict(line.split(":", 1) for line in f if ":" in line)
     except OSError:
-        pass
-    return []
+        return {}
+
+
+def _uids(pid) -> list:
+    """The uids of a live process (none for a zombie: it has no memory left and cannot be killed)."""
+    status = _status(pid)
+    if status.get("State", "").split()[:1] in (["Z"], ["X"]):
+        return []
+    return [int(x) for x in status.get("Uid", "").split()]
 
 
 def processes_of(uid: int) -> list:
@@ -591,15 +594,6 @@ class Child:
         if self._lease is not None:
             os.close(self._lease)
             self._lease = None
-
-
-def _status(pid: int) -> dict:
-    """/proc/PID/status as {field: value} ({} when the process is gone)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            return dict(line.split(":", 1) for line in f if ":" in line)
-    except OSError:
-        return {}
 
 
 def _strings(value) -> list:
