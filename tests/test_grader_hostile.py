@@ -353,6 +353,8 @@ def test_a_killed_grader_worker_costs_only_the_test_it_was_running(tmp_path):
     lost = [t for t in slow["tests"] if t["score"] < t["max_score"]]
     assert len(lost) == 1 and "worker died" in lost[0]["output"], [(t["name"], t["output"][:80]) for t in slow["tests"]]
     assert len(slow["tests"]) == 16
+    # the dead worker's pids cgroup is removed by the grader that outlived it, not left for the next run
+    assert not list(Path("/sys/fs/cgroup/pids").glob(f"rnncourse-{killed[0]}-*"))
 
 
 def _grade_as_unprivileged_user(notebooks: dict) -> dict:

@@ -13,6 +13,7 @@ import traceback
 from multiprocessing.connection import wait
 
 from .grader import Result, TestResult, _result, grade_notebook, plan
+from .sandbox import clean_up_after_killed_graders
 from .spec import test_id
 
 MAX_RESTARTS = 3
@@ -79,6 +80,7 @@ def grade_all(jobs: list, n_workers: int) -> list:
             if kind == "done":
                 job.result = payload
                 continue
+            clean_up_after_killed_graders()          # the dead worker's cgroup, scratch and child processes
             job.restarts += 1
             why = (f"the grader's worker died (exit code {proc.exitcode})" if kind == "died"
                    else "the grader's worker failed (internal error)")
