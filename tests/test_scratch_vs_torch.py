@@ -115,6 +115,26 @@ def test_grads_accumulate_until_zero_grad():
     assert all(not g.any() for g in ours.grads.values())
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_backward_buffers_reused_between_calls_leave_no_trace(kind):
+    """The engine reuses its backward buffers between calls (Cell.zeroed_buffer); a second sequence of
+    another length, then the first again, must give torch's gradients, and a returned dx must survive."""
+    long, short = run_reference(kind, T=6, seed=0), run_reference(kind, T=4, seed=1)
+    ours = getattr(scratch, kind)(5, 7)
+    ours.load_state_dict(numpy_state_dict(long.module))
+    ours.forward(long.x, long.state0)
+    dx_first, _ = ours.backward(long.d_output, long.d_state)
+    for ref in (short, long):
+        ours.load_state_dict(numpy_state_dict(ref.module))
+        ours.zero_grad()
+        ours.forward(ref.x, ref.state0)
+        dx, _ = ours.backward(ref.d_output, ref.d_state)
+        assert rel_error(dx, ref.dx) < 1e-8
+        for key, want in ref.param_grads.items():
+            assert rel_error(ours.grads[key], want) < 1e-8, key
+    assert rel_error(dx_first, long.dx) < 1e-8 and dx_first is not dx
+
+
 def test_repr_names_non_default_options_like_torch():
     import torch
     for kind in KINDS:

@@ -69,8 +69,11 @@ def truncation_windows(T: int, k1: int, k2: int):
 class _Deferred:
     """Per-parameter buffers of the factors dW = sum_t dy_t^T v_t, filled step by step, used once."""
 
-    def __init__(self, T: int):
-        self.T, self.dy, self.v = T, {}, {}
+    def __init__(self, T: int, cell: Cell):
+        self.T, self.cell, self.dy, self.v = T, cell, {}, {}
+
+    def _buffer(self, kind: str, name: str, row):
+        return self.cell.zeroed_buffer((kind, name), (self.T,) + row.shape, row.dtype)
 
     def add(self, t: int, deferred: dict, du, du_all):
         first_with = {}                       # id(dy) -> the parameter whose buffer already holds it
@@ -82,11 +85,11 @@ class _Deferred:
             else:
                 first_with[id(dy)] = name
                 if name not in self.dy:
-                    self.dy[name] = np.zeros((self.T,) + dy.shape, dtype=dy.dtype)
+                    self.dy[name] = self._buffer("dy", name, dy)
                 self.dy[name][t] += dy
             if v is not None:
                 if name not in self.v:
-                    self.v[name] = np.zeros((self.T,) + v.shape, dtype=v.dtype)
+                    self.v[name] = self._buffer("v", name, v)
                 self.v[name][t] = v           # a forward value: the same on every visit, so assigned
 
     def apply(self, grads: dict):
@@ -112,8 +115,9 @@ def backward(cache: SequenceCache, d_outputs, d_final=None, truncation=None, gra
     T, B = u.shape[:2]
     zeros = cell.zero_state(B)
     d_final = zeros if d_final is None else tuple(d_final)
-    du_all = np.zeros_like(u)
-    deferred = _Deferred(T)
+    # dL/du of every step; reused between calls unless it is returned as dx (a cell that does not hoist)
+    du_all = cell.zeroed_buffer("du", u.shape, u.dtype) if cell.hoist_input else np.zeros_like(u)
+    deferred = _Deferred(T, cell)
     out = cell.output_index
     windows = [(0, 0, T)] if truncation is None else list(truncation_windows(T, *truncation))
     d_state0 = zeros
