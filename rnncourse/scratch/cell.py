@@ -106,7 +106,9 @@ class Cell:
         return u, x
 
     def project_backward(self, du, x, grads: dict):
-        """dW_ih += du^T x and db_ih += sum du (over every step and batch row at once); returns dx."""
+        """dW_ih += du^T x and db_ih += sum du (over every step and batch row at once); returns dx.
+
+        ``du`` is a buffer the engine reuses (:meth:`zeroed_buffer`): an override returns a new array."""
         du2 = du.reshape(-1, du.shape[-1])
         grads["weight_ih"] += du2.T @ x.reshape(-1, x.shape[-1])
         if self.bias:
