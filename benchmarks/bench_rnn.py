@@ -69,13 +69,36 @@ def torch_run(kind: str, x_np, dy_np, onednn: bool = True):
 
 
 def inputs():
+    """x (T, B, I) and dL/dy (T, B, H), float32, the same for every run."""
     x_np = np.random.default_rng(0).standard_normal((T, B, I)).astype(np.float32)
     dy_np = np.random.default_rng(1).standard_normal((T, B, H)).astype(np.float32)
     return x_np, dy_np
 
 
-def time_pair(kind: str, reps: int, block: int, settle: float, onednn: bool = True) -> dict:
-    """Median seconds of one forward+backward of scratch's and torch.nn's ``kind``, same weights."""
+def products_only(kind: str):
+    """One forward+backward's matrix products of ``kind`` in NumPy and nothing else: the floor of any
+    NumPy implementation (random operands of the right shapes; the values do not matter)."""
+    G = GATES[kind]
+    rng = np.random.default_rng(0)
+    rand = lambda *shape: rng.standard_normal(shape).astype(np.float32)  # noqa: E731
+    x, weight_ih, weight_hh = rand(T * B, I), rand(G * H, I), rand(G * H, H)
+    weight_hh_t = np.ascontiguousarray(weight_hh.T)
+    h, da, hs, das = rand(B, H), rand(B, G * H), rand(T * B, H), rand(T * B, G * H)
+
+    def run():
+        x @ weight_ih.T                        # the hoisted input projection
+        for _ in range(T):
+            h @ weight_hh_t                    # forward: one product per step
+        for _ in range(T):
+            da @ weight_hh                     # backward: one product per step
+        das.T @ hs, das.T @ x, das @ weight_ih  # dW_hh, dW_ih and dx, each over all steps at once
+
+    return run
+
+
+def time_model(kind: str, reps: int, block: int, settle: float, onednn: bool = True) -> dict:
+    """Median seconds of one forward+backward of scratch's ``kind``, of torch.nn's (same weights) and
+    of the NumPy matrix products alone, timed in alternating blocks in one process."""
     x_np, dy_np = inputs()
     ref, run_torch = torch_run(kind, x_np, dy_np, onednn)
     ours = getattr(scratch, kind)(I, H, dtype=np.float32)
@@ -86,29 +109,12 @@ def time_pair(kind: str, reps: int, block: int, settle: float, onednn: bool = Tr
         ours.forward(x_np)
         ours.backward(dy_np)
 
-    return median_times({"scratch": run_scratch, "torch.nn": run_torch}, reps, block, settle)
+    runs = {"scratch": run_scratch, "torch.nn": run_torch, "products": products_only(kind)}
+    return median_times(runs, reps, block, settle)
 
 
-def products_floor(kind: str, reps: int, block: int, settle: float) -> dict:
-    """Median seconds of only the matrix products of one forward+backward of ``kind`` in NumPy (the
-    floor of any NumPy implementation) and of torch.nn's whole forward+backward."""
-    G = GATES[kind]
-    rng = np.random.default_rng(0)
-    rand = lambda *shape: rng.standard_normal(shape).astype(np.float32)  # noqa: E731
-    x, weight_ih, weight_hh = rand(T * B, I), rand(G * H, I), rand(G * H, H)
-    weight_hh_t = np.ascontiguousarray(weight_hh.T)
-    h, da, hs, das = rand(B, H), rand(B, G * H), rand(T * B, H), rand(T * B, G * H)
-
-    def products_only():
-        x @ weight_ih.T                        # the hoisted input projection
-        for _ in range(T):
-            h @ weight_hh_t                    # forward: one product per step
-        for _ in range(T):
-            da @ weight_hh                     # backward: one product per step
-        das.T @ hs, das.T @ x, das @ weight_ih  # dW_hh, dW_ih and dx, each over all steps at once
-
-    _, run_torch = torch_run(kind, *inputs())
-    return median_times({"products": products_only, "torch.nn": run_torch}, reps, block, settle)
+def _row(name: str, ours: float, theirs: float) -> str:
+    return f"{name:22} {1e3 * ours:10.2f} {1e3 * theirs:12.2f} {ours / theirs:7.2f}"
 
 
 def main():
@@ -124,20 +130,18 @@ def main():
     print(f"forward+backward, T={T} B={B} I={I} H={H} float32, median of {args.reps} blocks of {args.block}; "
           f"torch threads {torch.get_num_threads()}")
     print(f"{'model':22} {'scratch ms':>10} {'torch.nn ms':>12} {'ratio':>7}")
+    floors = {}
     for kind in GATES:
-        t = time_pair(kind, *timing)
-        print(f"{kind:22} {1e3 * t['scratch']:10.2f} {1e3 * t['torch.nn']:12.2f} {t['scratch'] / t['torch.nn']:7.2f}")
+        t = time_model(kind, *timing)
+        print(_row(kind, t["scratch"], t["torch.nn"]))
+        floors[kind] = t
     # torch.nn's CPU LSTM is one fused oneDNN kernel (aten::mkldnn_rnn_layer); with oneDNN off it is
     # ATen's loop of per-step matmuls and pointwise kernels, the same algorithm as the NumPy code.
-    t = time_pair("LSTM", *timing, onednn=False)
-    print(f"{'LSTM, no oneDNN in torch':22} {1e3 * t['scratch']:10.2f} {1e3 * t['torch.nn']:12.2f} "
-          f"{t['scratch'] / t['torch.nn']:7.2f}")
-    print("floor: NumPy's matrix products alone, no elementwise work, over torch.nn's whole run")
-    for kind in GATES:
-        t = products_floor(kind, *timing)
-        print(f"{kind + ', products only':22} {1e3 * t['products']:10.2f} {1e3 * t['torch.nn']:12.2f} "
-              f"{t['products'] / t['torch.nn']:7.2f}")
-
+    t = time_model("LSTM", *timing, onednn=False)
+    print(_row("LSTM, no oneDNN in torch", t["scratch"], t["torch.nn"]))
+    print("floor: NumPy's matrix products alone, no elementwise work, over the same torch.nn times")
+    for kind, t in floors.items():
+        print(_row(f"{kind}, products only", t["products"], t["torch.nn"]))
 
 if __name__ == "__main__":
     main()
