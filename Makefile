@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: install book test benchmark clean
+.PHONY: install book test benchmark pretrained clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: install
 
 benchmark: install
 	$(PY) benchmarks/bench_rnn.py
+
+# Retrain every shipped model (rnncourse/pretrained/*.npz + manifest) with its script in benchmarks/pretrained/.
+pretrained: install
+	for script in benchmarks/pretrained/train_*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf _build .pytest_cache
