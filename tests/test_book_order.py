@@ -5,7 +5,8 @@ target, a figure's ``name:``, a ``:label:``) defined in a *later* numbered chapt
 an error, unless it is marked as an explicit forward pointer (CONTRIBUTING.md, "Add a chapter"):
 
 * the line that holds the reference also contains ``(ahead)``, or
-* the line directly above it is the MyST comment ``% forward-ref``.
+* the paragraph that holds it is directly preceded by the MyST comment line ``% forward-ref`` (a
+  comment is block-level in MyST, so it goes on its own line above the paragraph).
 
 Pages outside the numbered part (preface, syllabus, notation, bibliography) may point anywhere, and
 any chapter may point to them.
@@ -47,12 +48,18 @@ def labels_and_refs(md_path):
     """(labels defined, [(line number, target, marked as forward pointer)]) of one MyST page."""
     lines = Path(md_path).read_text(encoding="utf-8").splitlines()
     labels, refs = set(), []
+    paragraph_marked = False
     for i, line in enumerate(lines):
+        if line.strip() == FORWARD_COMMENT:
+            paragraph_marked = True
+            continue
+        if not line.strip():
+            paragraph_marked = False
         m = LABEL_RE.match(line) or NAME_RE.match(line)
         if m:
             labels.add(m.group("label"))
         for r in REF_RE.finditer(line):
-            marked = FORWARD_MARK in line or (i > 0 and lines[i - 1].strip() == FORWARD_COMMENT)
+            marked = FORWARD_MARK in line or paragraph_marked
             refs.append((i + 1, _target(r.group("body")), marked))
     return labels, refs
 
@@ -102,13 +109,13 @@ def test_bptt_comes_before_the_chapters_that_use_it():
 def test_the_check_can_fail(tmp_path):
     """The checker flags a forward reference and accepts both markers."""
     (tmp_path / "a.md").write_text(
-        "(sec-a)=\n# A\nsee {ref}`sec-b`.\nsee {numref}`Figure %s <fig-b>` (ahead).\n"
-        "% forward-ref\nsee {ref}`the b section <sec-b>`.\n")
+        "(sec-a)=\n# A\nsee {ref}`sec-b`.\nsee {numref}`Figure %s <fig-b>` (ahead).\n\n"
+        "% forward-ref\nA paragraph that\nsees {ref}`the b section <sec-b>`.\n\nbut not {ref}`sec-b`.\n")
     (tmp_path / "b.md").write_text("(sec-b)=\n# B\nback to {ref}`sec-a`.\n"
                                    "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n"
                                    "    name: fig-b\n---\n```\n")
     problems = forward_references(["a", "b"], root=tmp_path)
-    assert problems == ["a.md:3 -> sec-b (defined in chapter 2: b)"]
+    assert problems == ["a.md:3 -> sec-b (defined in chapter 2: b)", "a.md:10 -> sec-b (defined in chapter 2: b)"]
     assert forward_references(["b", "a"], root=tmp_path) == ["b.md:3 -> sec-a (defined in chapter 2: a)"]
 
 
