@@ -122,3 +122,13 @@ def test_the_check_can_fail(tmp_path):
 @pytest.mark.parametrize("name", ["book/syllabus", "book/notation"])
 def test_reference_pages_are_not_numbered_chapters(name):
     assert name not in numbered_chapters(ROOT / "_toc.yml")
+
+
+def test_the_old_history_first_order_would_fail():
+    """The order before this check (TDNN/NARX and dynamical systems before the RNN and BPTT chapter) uses
+    BPTT and teacher forcing before they are defined; the check must say so."""
+    chapters = numbered_chapters(ROOT / "_toc.yml")
+    old = ["book/feedforward-to-memory", "book/tdnn-narx", "book/dynamical-systems", "book/rnn-bptt"]
+    problems = forward_references(old + chapters[4:])
+    assert any("tdnn-narx.md" in p and "sec-teacher-forcing" in p for p in problems)
+    assert any("dynamical-systems.md" in p and "sec-bptt" in p for p in problems)
