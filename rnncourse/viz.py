@@ -48,21 +48,42 @@ def draw_arrow(ax, start, end, label: str = "", color="#374151", curved: float =
             ax.text(mx, my + 0.08 + 0.5 * abs(curved), label, ha="center", va="bottom", fontsize=fontsize, color=color)
 
 
-def draw_graph(nodes: Mapping[str, tuple], edges: Sequence[tuple], ax=None, node_size=(0.9, 0.5)):
-    """Draw a directed graph.
+def box_edge_point(centre, toward, size, pad=0.04):
+    """Where the ray from ``centre`` to ``toward`` leaves a box of ``size`` = (w, h) centred at ``centre``.
 
-    nodes: name -> (x, y, label, kind); edges: (from, to) or (from, to, label). Returns the Axes.
+    ``pad`` is the rounding pad of :func:`draw_node`'s boxes, so the point lies on the drawn outline.
+    """
+    (cx, cy), (tx, ty) = centre, toward
+    dx, dy = tx - cx, ty - cy
+    half_w, half_h = size[0] / 2 + pad, size[1] / 2 + pad
+    scales = [half_w / abs(dx)] if abs(dx) > 1e-12 else []
+    scales += [half_h / abs(dy)] if abs(dy) > 1e-12 else []
+    if not scales:
+        raise ValueError(f"box_edge_point: centre and toward are the same point {tuple(centre)}")
+    s = min(scales)
+    return cx + s * dx, cy + s * dy
+
+
+def draw_graph(nodes: Mapping[str, tuple], edges: Sequence[tuple], ax=None, node_size=(0.9, 0.5), margin=0.15):
+    """Draw a directed graph of boxes.
+
+    nodes: name -> (x, y, label, kind); edges: (from, to) or (from, to, label). Every arrow runs from the
+    outline of its source box to the outline of its target box, so it never crosses a label, and the
+    axes show every box whole (``margin`` in data units around the outermost boxes). Returns the Axes.
     """
     ax = _axes(ax)
     for x, y, label, kind in nodes.values():
         draw_node(ax, (x, y), label, kind, size=node_size)
     for edge in edges:
-        src, dst = nodes[edge[0]], nodes[edge[1]]
-        draw_arrow(ax, src[:2], dst[:2], edge[2] if len(edge) > 2 else "")
+        src, dst = nodes[edge[0]][:2], nodes[edge[1]][:2]
+        start = box_edge_point(src, dst, node_size)
+        end = box_edge_point(dst, src, node_size)
+        draw_arrow(ax, start, end, edge[2] if len(edge) > 2 else "", shrink=2)
     xs = [v[0] for v in nodes.values()]
     ys = [v[1] for v in nodes.values()]
-    ax.set_xlim(min(xs) - 1, max(xs) + 1)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    half_w, half_h = node_size[0] / 2 + 0.04 + margin, node_size[1] / 2 + 0.04 + margin
+    ax.set_xlim(min(xs) - half_w, max(xs) + half_w)
+    ax.set_ylim(min(ys) - half_h, max(ys) + half_h)
     return ax
 
 

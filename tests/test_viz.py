@@ -79,3 +79,33 @@ def test_cell_diagrams_make_their_own_axes():
         ax = draw()
         assert ax.get_title() and not ax.axison
         plt.close(ax.figure)
+
+
+def test_graph_arrows_stop_at_the_boxes_and_every_box_is_inside_the_axes():
+    """The first figure of the book: arrows must not run over labels, boxes must not be cut off."""
+    size = (2.1, 0.9)
+    nodes = {"x": (0, 2, "x", "input"), "y": (0, 0.5, "y", "input"), "z": (0, -1, "z", "input"),
+             "q": (3, 1.25, "q", "op"), "f": (6, 0.1, "f", "output")}
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    viz.draw_graph(nodes, [("x", "q", "+"), ("y", "q", "+"), ("q", "f", "*"), ("z", "f", "*")], ax=ax, node_size=size)
+    arrows = [p for p in ax.patches if isinstance(p, matplotlib.patches.FancyArrowPatch)]
+    assert len(arrows) == 4
+    half_w, half_h = size[0] / 2, size[1] / 2
+    for arrow in arrows:
+        for px, py in arrow._posA_posB:                                   # the ends the arrow was given
+            for cx, cy, *_ in nodes.values():                             # no end inside a box's interior
+                assert abs(px - cx) >= half_w - 1e-9 or abs(py - cy) >= half_h - 1e-9
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    for cx, cy, *_ in nodes.values():
+        assert x0 < cx - half_w and cx + half_w < x1 and y0 < cy - half_h and cy + half_h < y1
+    plt.close(fig)
+
+
+def test_box_edge_point_lies_on_the_outline():
+    assert viz.box_edge_point((0, 0), (10, 0), (2, 1), pad=0) == (1.0, 0.0)
+    assert viz.box_edge_point((0, 0), (0, -5), (2, 1), pad=0) == (0.0, -0.5)
+    x, y = viz.box_edge_point((0, 0), (4, 4), (2, 1), pad=0)              # leaves through the top edge
+    assert (x, y) == (0.5, 0.5)
+    with pytest.raises(ValueError, match="same point"):
+        viz.box_edge_point((1, 1), (1, 1), (2, 1))
