@@ -1,6 +1,7 @@
 """rnncourse.torch (built from tensor ops) against torch.nn: same keys, same outputs, same gradients."""
 import itertools
 
+import numpy as np
 import pytest
 import torch
 from torch_reference import run_reference
@@ -57,8 +58,11 @@ def test_twin_default_init_bound():
 
 
 def test_twin_rejects_bad_input():
+    """The messages are the scratch side's (tests/test_bad_input.py checks both sides against each other)."""
     m = twin.GRU(4, 3)
-    with pytest.raises(ValueError, match=r"I=4.*got \(5, 2, 6\)"):
+    with pytest.raises(ValueError, match=r"GRU.forward: input must have shape \(T, B, I=4\).*got \(5, 2, 6\)"):
         m(torch.zeros(5, 2, 6))
-    with pytest.raises(ValueError, match=r"h_0 must have shape \(1, 2, 3\)"):
+    with pytest.raises(ValueError, match=r"h_0 must have shape \(L\*D=1, B=2, H=3\); got \(1, 2, 5\)"):
         m(torch.zeros(5, 2, 4), torch.zeros(1, 2, 5))
+    with pytest.raises(ValueError, match=r"input must be a torch.Tensor of floats; got ndarray"):
+        m(np.zeros((5, 2, 4), dtype=np.float32))
