@@ -39,8 +39,8 @@ def check_dropout(dropout) -> None:
 
 
 def shape_str(spec) -> str:
-    """(('B', 3), ('H', 16)) -> "(B=3, H=16)"."""
-    return "(" + ", ".join(f"{label}={size}" for label, size in spec) + ")"
+    """Render a shape spec such as (('B', 3), ('H', 16)) as "(B=3, H=16)"; a size None prints the symbol alone."""
+    return "(" + ", ".join(f"{label}={size}" if size is not None else label for label, size in spec) + ")"
 
 
 def _describe(value) -> str:
