@@ -31,9 +31,8 @@ The models, one file each (cell, one-step functions, sequence functions, module)
     seq2seq        Seq2Seq                   encoder-decoder (Sutskever et al. 2014; Cho et al. 2014)
 
 Shared pieces: linear (torch.nn.Linear), functional (sigmoid, softmax, ...), losses (masked_cross_entropy for
-padded sequences, ...), optim (SGD, Adam,
-clip_grad_norm, clip_grad_value), init (the eight recurrent initialisations of lecture 002),
-dropout (variational masks, Gal & Ghahramani 2016), classifier (what rcnn and eeg_baselines share:
+padded sequences, ...), optim (SGD, Adam, clip_grad_norm, clip_grad_value), init (eight recurrent-weight
+initialisations, sRNN to gRNN; Talathi & Vartak 2015, Le et al. 2015), dropout (variational masks, Gal & Ghahramani 2016), classifier (what rcnn and eeg_baselines share:
 the ReLU convolution, LSTM read-out of the last state), gradcheck (central differences, rel_error).
 """
 from .attention import AttentionGRUCell, attention_backward, attention_forward

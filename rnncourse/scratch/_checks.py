@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._surface import shape_str
+
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -30,12 +32,6 @@ def as_float_array(name: str, value, dtype=None) -> np.ndarray:
             f"cast it with .astype(np.{np.dtype(dtype)})"
         )
     return arr
-
-
-def shape_str(spec) -> str:
-    """Render a shape spec such as (('B', 3), ('H', 16)) as "(B=3, H=16)"."""
-    parts = [f"{label}={size}" if size is not None else label for label, size in spec]
-    return "(" + ", ".join(parts) + ")"
 
 
 def check_shape(name: str, arr: np.ndarray, spec) -> None:

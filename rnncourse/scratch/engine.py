@@ -54,7 +54,8 @@ def truncation_windows(T: int, k1: int, k2: int):
     """Yield the backward windows of BPTT(k1, k2) (Williams & Peng 1990) as (inject_from, stop, end).
 
     Every k1 steps (at end = k1, 2k1, ..., and at T), backpropagate from step end-1 down to step ``stop``
-    = max(end - k2, 0), injecting dL/dy_s only for the k1 steps s >= inject_from = end - k1.
+    = max(end - k2, 0), injecting dL/dy_s only for the steps since the previous window, s >= inject_from
+    = the previous end (k1 steps; fewer in a last window when k1 does not divide T): each dL/dy_s once.
     k1 = k2 = k is "chunked" TBPTT (detach the state every k steps); k1 = 1, k2 = k lets every output's
     gradient reach exactly k steps back (the window form).
     """
@@ -62,8 +63,8 @@ def truncation_windows(T: int, k1: int, k2: int):
         raise ValueError(f"truncation needs integers 1 <= k1 <= k2; got k1={k1!r}, k2={k2!r}")
     end = 0
     while end < T:
-        end = min(end + k1, T)
-        yield max(end - k1, 0), max(end - k2, 0), end
+        start, end = end, min(end + k1, T)
+        yield start, max(end - k2, 0), end
 
 
 class _Deferred:

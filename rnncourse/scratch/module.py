@@ -7,9 +7,10 @@
 
 with L = num_layers and D = 2 if bidirectional else 1. Layer l, direction d is one cell whose parameters
 appear in ``state_dict`` as ``{name}_l{l}{sfx}`` (sfx = "" or "_reverse") and whose state sits at index
-l*D + d, exactly as torch.nn.RNN/LSTM/GRU. Unlike torch there is a hand-written ``backward(d_output,
-d_state, truncation)``: it returns the gradients of the input and the initial state and ADDS every
-parameter gradient into ``self.grads`` under its state_dict key. ``params`` and ``grads`` are dicts of the
+l*D + d, exactly as torch.nn.RNN/LSTM/GRU. That surface (checks, messages, hx split, keys) is written
+once in :mod:`rnncourse._surface`, for this module and its torch twin alike. Unlike torch there is a
+hand-written ``backward(d_output, d_state, truncation)``: it returns the gradients of the input and the
+initial state and ADDS every parameter gradient into ``self.grads`` under its state_dict key. ``params`` and ``grads`` are dicts of the
 cells' own arrays, updated in place (an optimiser built on them stays valid after ``load_state_dict``).
 Default dtype float64 (pass ``dtype=np.float32`` for speed); ``rng`` seeds the initialisation.
 
@@ -19,36 +20,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._surface import RecurrentSurface, check_dropout, positive_int
 from . import engine
-from ._checks import as_float_array, shape_str
 from .cell import Cell
 from .parameters import Parameterized
 
-
-def _positive_int(name, value):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
+_positive_int = positive_int          # the name narx.py and rmlp.py import
 
 
-class Recurrent(Parameterized):
+class Recurrent(RecurrentSurface, Parameterized):
     """A stack of ``cell_class`` layers over time, with torch.nn's arguments; see the module docstring.
 
     Recurrent(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
               bidirectional=False, *, dtype=np.float64, rng=None, **cell_options)
+
+    Input and state checks, their messages, the hx split and the key format are rnncourse._surface's,
+    shared with rnncourse.torch.Recurrent.
     """
 
     cell_class: type = Cell
     state_labels = {"h": "h_0", "c": "c_0"}
+    array_kind = "a NumPy array"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, *,
                  dtype=np.float64, rng=None, **cell_options):
-        self.input_size = _positive_int("input_size", input_size)
-        self.hidden_size = _positive_int("hidden_size", hidden_size)
-        self.num_layers = _positive_int("num_layers", num_layers)
-        if dropout != 0.0:
-            raise ValueError("dropout between layers is not implemented in the scratch modules; use dropout=0")
+        self.input_size = positive_int("input_size", input_size)
+        self.hidden_size = positive_int("hidden_size", hidden_size)
+        self.num_layers = positive_int("num_layers", num_layers)
+        check_dropout(dropout)
         if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
             raise ValueError(f"dtype must be float32 or float64; got {np.dtype(dtype)}")
         self.bias, self.batch_first, self.bidirectional = bool(bias), bool(batch_first), bool(bidirectional)
@@ -75,88 +75,35 @@ class Recurrent(Parameterized):
             for d, cell in enumerate(row):
                 yield layer, d, cell
 
-    @staticmethod
-    def _key(name: str, layer: int, direction: int) -> str:
-        return f"{name}_l{layer}{'_reverse' if direction else ''}"
-
     @property
     def cell(self) -> Cell:
         """The first layer's forward cell (what a one-layer, one-direction module is)."""
         return self.cells[0][0]
 
-    # ---- shapes -----------------------------------------------------------------------------------
-    def _name(self, method: str) -> str:
-        return f"{type(self).__name__}.{method}"
+    # ---- the array operations rnncourse._surface asks for -----------------------------------------
+    def _decls(self):
+        return self.cells
 
-    def _to_time_major(self, x, what: str):
-        """Validate input-shaped arrays; return a (T, B, F) view, and whether the input was unbatched."""
-        F = self.input_size if what == "input" else self.num_directions * self.cell.output_size
-        x = as_float_array(what, x, self.dtype)
-        if x.ndim == 2 and x.shape[1] == F and x.shape[0] > 0:
-            return x[:, None, :], True
-        if x.ndim == 3 and x.shape[2] == F and x.shape[0] > 0 and x.shape[1] > 0:
-            return (x.transpose(1, 0, 2) if self.batch_first else x), False
-        order = "(B, T, {})" if self.batch_first else "(T, B, {})"
-        sym = "I" if what == "input" else "D*H"
-        raise ValueError(
-            f"{self._name('forward' if what == 'input' else 'backward')}: {what} must have shape "
-            f"{order.format(f'{sym}={F}')} or unbatched (T, {sym}={F}); got {tuple(x.shape)}"
-        )
+    def _as_array(self, value):
+        try:
+            return np.asarray(value)
+        except Exception:  # e.g. ragged lists
+            return None
 
-    def _from_time_major(self, y, unbatched: bool):
-        if unbatched:
-            return y[:, 0, :]
-        return y.transpose(1, 0, 2) if self.batch_first else y
+    def _dtype_name(self, arr=None) -> str:
+        return self.dtype.name if arr is None else arr.dtype.name
 
-    def _split_state(self, hx, B: int, unbatched: bool, method: str):
-        """hx -> [layer][direction] state tuples (all carried states, internal ones zero)."""
-        cell, LD = self.cell, self.num_layers * self.num_directions
-        exposed = cell.exposed_states
-        labels = [self.state_labels.get(n, f"{n}_0") for n in exposed]
-        if hx is None:
-            given = {}
-        else:
-            if len(exposed) > 1:
-                if not (isinstance(hx, (tuple, list)) and len(hx) == len(exposed)):
-                    pair = "pair" if len(exposed) == 2 else f"tuple of {len(exposed)}"
-                    raise ValueError(f"{self._name(method)}: the {type(self).__name__} state must be a {pair} "
-                                     f"({', '.join(exposed)}); got {type(hx).__name__}")
-                values = hx
-            else:
-                values = (hx,)
-            given = {}
-            for name, label, value in zip(exposed, labels, values):
-                size = cell.state_size(name)
-                value = as_float_array(label, value, self.dtype)
-                want = (LD, size) if unbatched else (LD, B, size)
-                if value.shape != want:
-                    sym = "H" if name in ("h", "c") else "size"
-                    spec = (("L*D", LD), (sym, size)) if unbatched else (("L*D", LD), ("B", B), (sym, size))
-                    raise ValueError(f"{self._name(method)}: {label} must have shape {shape_str(spec)}; "
-                                     f"got {tuple(value.shape)}")
-                given[name] = value[:, None, :] if unbatched else value
-        states = []
-        for layer, row in enumerate(self.cells):
-            states.append([tuple(given[n][layer * self.num_directions + d] if n in given
-                                 else np.zeros((B, c.state_size(n)), dtype=self.dtype)
-                                 for n in c.state_names) for d, c in enumerate(row)])
-        return states
+    def _stack(self, arrays):
+        return np.stack(arrays)
 
-    def _pack_state(self, states, unbatched: bool):
-        """[layer][direction] state tuples -> hx-shaped result (exposed states only)."""
-        cell = self.cell
-        packed = []
-        for name in cell.exposed_states:
-            i = cell.state_names.index(name)
-            stacked = np.stack([s[i] for row in states for s in row])
-            packed.append(stacked[:, 0, :] if unbatched else stacked)
-        return tuple(packed) if len(packed) > 1 else packed[0]
+    def _zeros(self, shape, like=None):
+        return np.zeros(shape, dtype=self.dtype)
 
     # ---- forward / backward -----------------------------------------------------------------------
     def forward(self, input, hx=None):
         """Run all layers and directions. Returns (output, final state shaped like hx)."""
         x, unbatched = self._to_time_major(input, "input")
-        states0 = self._split_state(hx, x.shape[1], unbatched, "forward")
+        states0 = self._split_state(hx, x.shape[1], unbatched, "forward", T=x.shape[0])
         output, finals, caches = engine.forward_layers(self.cells, x, states0)
         self._caches = (caches, unbatched, x.shape[1], x.shape[0])
         return self._from_time_major(output, unbatched), self._pack_state(finals, unbatched)

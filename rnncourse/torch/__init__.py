@@ -2,7 +2,10 @@
 
 Twins of ``rnncourse.scratch``, with the same structure: one cell per model (module.TorchCell), one time
 loop (module.run), one wrapper with torch.nn's surface (module.Recurrent); same state_dict keys as
-torch.nn where torch.nn has the model.
+torch.nn where torch.nn has the model. The surface's checks and error messages are written once, in
+rnncourse._surface, for both sides: the same bad input gets the same ValueError here and in scratch.
+
+Import it as ``import rnncourse.torch as twin``: ``from rnncourse import torch`` would shadow PyTorch.
 """
 from .attention import AttentionGRUCell
 from .captioning import ShowAndTell

@@ -6,7 +6,9 @@ Mirrors ``rnncourse.scratch`` (cell.py, engine.py, module.py) with autograd doin
                    ``step(u_t, state) -> new state``; it reads its parameters from ``self.p``
     run            the time loop over layers and directions (reverse direction on flipped time)
     Recurrent      torch.nn's surface: parameters registered as ``{name}_l{l}{sfx}`` so ``state_dict()``
-                   has exactly torch.nn's keys; forward(input, hx) with batch_first / unbatched input
+                   has exactly torch.nn's keys; forward(input, hx) with batch_first / unbatched input;
+                   its checks, messages, hx split and keys are :mod:`rnncourse._surface`'s, shared with
+                   rnncourse.scratch.Recurrent
 
 What a model declares (parameter names and shapes, state names and sizes, which state is the output)
 comes from its ``rnncourse.scratch`` cell, the contract both sides share; the arithmetic is written here
@@ -18,6 +20,8 @@ import math
 
 import torch
 from torch import nn
+
+from .._surface import RecurrentSurface, check_dropout, positive_int
 
 
 def uniform_init_(parameters, hidden_size: int) -> None:
@@ -66,27 +70,28 @@ def run(cells: list, x, states0: list):
     return layer_input, finals
 
 
-class Recurrent(nn.Module):
+class Recurrent(RecurrentSurface, nn.Module):
     """torch.nn's surface for any cell: Recurrent(input_size, hidden_size, num_layers=1, bias=True,
     batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None, **cell_options).
 
     Subclasses set ``cell_class`` (a TorchCell) and ``decl_class`` (the scratch cell with the declarations).
+    Input and state checks, their messages, the hx split and the key format are rnncourse._surface's,
+    shared with rnncourse.scratch.Recurrent.
     """
 
     cell_class: type = TorchCell
     decl_class: type = None
     state_labels = {"h": "h_0", "c": "c_0"}
+    array_kind = "a torch.Tensor"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  device=None, dtype=None, **cell_options):
         super().__init__()
-        if dropout != 0.0:
-            raise ValueError("dropout between layers is not implemented in rnncourse.torch; use dropout=0")
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}")
-        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.input_size = positive_int("input_size", input_size)
+        self.hidden_size = positive_int("hidden_size", hidden_size)
+        self.num_layers = positive_int("num_layers", num_layers)
+        check_dropout(dropout)
         self.bias, self.batch_first, self.bidirectional = bias, batch_first, bidirectional
         self.num_directions = 2 if bidirectional else 1
         self.cell_options = cell_options
@@ -100,11 +105,12 @@ class Recurrent(nn.Module):
                 params = {}
                 for name, shape in decl.param_shapes().items():
                     param = nn.Parameter(torch.empty(shape, **factory))
-                    self.register_parameter(f"{name}_l{layer}{'_reverse' if d else ''}", param)
+                    self.register_parameter(self._key(name, layer, d), param)
                     params[name] = param
                 row.append(self.cell_class(decl, params))
             self._cells.append(row)
             in_size = self.num_directions * row[0].decl.output_size
+        self._decl_rows = [[cell.decl for cell in row] for row in self._cells]
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -114,47 +120,37 @@ class Recurrent(nn.Module):
     def decl(self):
         return self._cells[0][0].decl
 
-    def _check_input(self, input):
-        if not isinstance(input, torch.Tensor):
-            raise ValueError(f"input must be a torch.Tensor; got {type(input).__name__}")
-        if input.dim() not in (2, 3) or input.shape[-1] != self.input_size:
-            order = "(B, T, I)" if self.batch_first else "(T, B, I)"
-            raise ValueError(f"input must have shape {order} with I={self.input_size}, or (T, I); got {tuple(input.shape)}")
+    # ---- the array operations rnncourse._surface asks for -----------------------------------------
+    def _decls(self):
+        return self._decl_rows
 
-    def _initial_states(self, hx, B: int, unbatched: bool, like: torch.Tensor):
-        decl, LD = self.decl, self.num_layers * self.num_directions
-        exposed = decl.exposed_states
-        given = {}
-        if hx is not None:
-            values = tuple(hx) if len(exposed) > 1 else (hx,)
-            if len(values) != len(exposed):
-                raise ValueError(f"the state must be a tuple ({', '.join(exposed)})")
-            for name, value in zip(exposed, values):
-                want = (LD, decl.state_size(name)) if unbatched else (LD, B, decl.state_size(name))
-                if tuple(value.shape) != want:
-                    label = self.state_labels.get(name, f"{name}_0")
-                    raise ValueError(f"{label} must have shape {want} (L*D, B, size); got {tuple(value.shape)}")
-                given[name] = value.unsqueeze(1) if unbatched else value
-        return [[tuple(given[n][layer * self.num_directions + d] if n in given
-                       else like.new_zeros(B, cell.decl.state_size(n)) for n in cell.decl.state_names)
-                 for d, cell in enumerate(row)] for layer, row in enumerate(self._cells)]
+    def _as_array(self, value):
+        return value if isinstance(value, torch.Tensor) else None
+
+    def _dtype_name(self, arr=None) -> str:
+        dtype = self._module_dtype() if arr is None else arr.dtype
+        return str(dtype).removeprefix("torch.")
+
+    def _module_dtype(self):
+        for p in self.parameters():          # follows .double(), .to(dtype), ...
+            return p.dtype
+        return torch.get_default_dtype()
+
+    def _stack(self, arrays):
+        return torch.stack(arrays)
+
+    def _zeros(self, shape, like):
+        return like.new_zeros(shape)
+
+    def _check_input(self, input) -> None:
+        """Raise the shared ValueError for input that is not (T, B, I), (B, T, I) or (T, I) floats."""
+        self._to_time_major(input, "input")
 
     def forward(self, input, hx=None):
-        self._check_input(input)
-        unbatched = input.dim() == 2
-        x = input.unsqueeze(1) if unbatched else (input.transpose(0, 1) if self.batch_first else input)
-        output, finals = run(self._cells, x, self._initial_states(hx, x.shape[1], unbatched, x))
-        decl = self.decl
-        packed = []
-        for name in decl.exposed_states:
-            i = decl.state_names.index(name)
-            stacked = torch.stack([s[i] for row in finals for s in row])
-            packed.append(stacked.squeeze(1) if unbatched else stacked)
-        if unbatched:
-            output = output.squeeze(1)
-        elif self.batch_first:
-            output = output.transpose(0, 1)
-        return output, (tuple(packed) if len(packed) > 1 else packed[0])
+        x, unbatched = self._to_time_major(input, "input")
+        states0 = self._split_state(hx, x.shape[1], unbatched, "forward", like=x, T=x.shape[0])
+        output, finals = run(self._cells, x, states0)
+        return self._from_time_major(output, unbatched), self._pack_state(finals, unbatched)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
