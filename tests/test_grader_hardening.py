@@ -420,14 +420,19 @@ def test_a_grader_ended_by_sigterm_leaves_no_child_mount_cgroup_or_scratch(tmp_p
 
 
 # ---- without root -------------------------------------------------------------------------------------
-def test_without_root_sysv_shared_memory_dies_with_the_child():
-    """As an ordinary user the child's SysV segment dies with it: its own IPC namespace inside its user namespace."""
+def test_without_root_shm_dies_with_the_child_and_the_scratch_directory_is_capped():
+    """As an ordinary user: the child's SysV segment dies with it (its own IPC namespace inside its user
+    namespace), and its scratch directory is a 64 MiB tmpfs in its own mount namespace, not the disk."""
+    from test_grader_hostile import ATTACKS
+
     _remove_shm(SHM_KEY_UNPRIVILEGED)
     try:
-        results = _grade_as_unprivileged_user({"leaves-shm": _solution_with(_shm_cell(SHM_KEY_UNPRIVILEGED))})
+        results = _grade_as_unprivileged_user({"leaves-shm": _solution_with(_shm_cell(SHM_KEY_UNPRIVILEGED)),
+                                               "fills-its-scratch-dir": _if_attack_works(ATTACKS["fills-its-scratch-dir"])})
         assert results["leaves-shm"].score == 100
-        assert results["leaves-shm"].protections["ipc_namespace"]
+        assert results["leaves-shm"].protections["ipc_namespace"] and results["leaves-shm"].protections["scratch_tmpfs"]
         assert SHM_KEY_UNPRIVILEGED not in _shm_keys()
+        assert results["fills-its-scratch-dir"].score == 0
     finally:
         _remove_shm(SHM_KEY_UNPRIVILEGED)
 

@@ -43,6 +43,19 @@ def _count_own_processes() -> int:
     return n
 
 
+def _scratch_tmpfs(work: str, mib: int) -> bool:
+    """Without root, inside the child's own user and mount namespaces: a size-limited tmpfs over ``work``
+    (the scratch directory is then capped, not the machine's disk, and it goes with the namespace), and
+    the working directory moved onto it. The grader reads it through /proc/<launcher>/root."""
+    try:
+        fence._mount("tmpfs", work, "tmpfs", fence.MS_NOSUID | fence.MS_NODEV,
+                     f"size={mib}m,nr_inodes=4096,mode=0700")
+    except OSError:
+        return False
+    os.chdir(work)
+    return True
+
+
 def build_fence(config: dict) -> dict:
     """Apply every protection ``config`` asks for; return what held (the grader reports it). From the
     pid namespace on, this runs in the worker, pid 2 of that namespace (see ``pidns``)."""
@@ -55,6 +68,8 @@ def build_fence(config: dict) -> dict:
     elif os.geteuid() != 0:
         held["network_namespace"] = fence.user_network_namespace()
         private_mount_namespace = held["network_namespace"] and fence.user_mount_namespace()
+        if private_mount_namespace and config.get("work") and config.get("scratch_mib"):
+            held["scratch_tmpfs"] = _scratch_tmpfs(config["work"], config["scratch_mib"])
     held["ipc_namespace"] = fence.ipc_namespace()      # root, or inside the user namespace above
     # counted before the pid namespace hides the user's other processes (without root only)
     base = 0 if reexposed or not config.get("nproc") else _count_own_processes()

@@ -496,7 +496,7 @@ class Child:
         self.cgroup = _make_cgroup(limits.processes + 2, self._token)     # + the launcher and the pid namespace's init
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        config = {"parent": os.getpid(), "memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
+        config = {"parent": os.getpid(), "work": self.work, "scratch_mib": limits.scratch_mib, "memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
                   "nproc": limits.processes, "cgroup": self.cgroup, "uid": self.uid, "gid": self.uid,
                   "reachable": _reachable(), "staging": staging, "landlock": limits.landlock, "paths": child_paths(self.scratch, self.work)}
         env = {"PATH": "/usr/bin:/bin", "HOME": self.work, "TMPDIR": self.work, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
@@ -587,7 +587,7 @@ class Child:
             "private_dev_shm": bool(fence_line.get("private_dev_shm")),
             "private_tmp": bool(fence_line.get("private_tmp")),
             "pid_namespace": bool(fence_line.get("pid_namespace")) and len(nspid) >= 2 and nspid[-1] == "2",
-            "scratch_tmpfs": self.work_tmpfs,
+            "scratch_tmpfs": self.work_tmpfs or bool(fence_line.get("scratch_tmpfs")),
             "pids_cgroup": bool(self.cgroup),
             "process_limit": bool(self.cgroup) or self.uid is not None,
         }
@@ -644,6 +644,9 @@ class Child:
 
     def _load_outputs(self, name: str, expected: dict, max_bytes: int) -> dict:
         path = os.path.join(self.work, name)
+        if not self.work_tmpfs and self.protections.get("scratch_tmpfs"):
+            # without root the tmpfs is mounted in the child's own mount namespace: seen through the launcher's
+            path = f"/proc/{self.process.pid}/root" + path
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
