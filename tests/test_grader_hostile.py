@@ -218,12 +218,16 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     for name, (nb, *_rest) in CASES.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
-    out = tmp_path_factory.mktemp("grades")
-    proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out), "--jobs", "2",
-                           "--secret-file", _secret(tmp_path_factory.mktemp("s")), *LIMITS],
-                          capture_output=True, text=True, timeout=900, cwd=ROOT)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    yield out, proc.stdout
+    secret = _secret(tmp_path_factory.mktemp("s"))
+    outs, stdouts = [], []
+    for _ in range(2):                 # twice: the same notebooks and secret must give the same results
+        out = tmp_path_factory.mktemp("grades")
+        proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", "rnn-bptt", "--out", str(out), "--jobs", "2",
+                               "--secret-file", secret, *LIMITS], capture_output=True, text=True, timeout=900, cwd=ROOT)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        outs.append(out)
+        stdouts.append(proc.stdout)
+    yield outs[0], stdouts[0], outs[1]
     for p in list(Path("/dev/shm").glob("rnncourse-hostile-*")) + list(Path("/tmp").glob("rnncourse-hostile-*-*")):
         p.unlink()
     shutil.rmtree(VICTIM)
@@ -231,7 +235,7 @@ def graded(tmp_path_factory):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_hostile_notebook_gets_only_what_it_computed(graded, name):
-    out, _ = graded
+    out, _, _ = graded
     _, expected_score, expected_message = CASES[name]
     results = json.loads((out / name / "results.json").read_text())
     feedback = (out / name / "feedback.md").read_text()
@@ -239,8 +243,15 @@ def test_hostile_notebook_gets_only_what_it_computed(graded, name):
     assert expected_message in feedback and "INTERNAL" not in feedback, feedback
 
 
+def test_the_same_notebooks_and_secret_give_the_same_results_twice(graded):
+    first, _, second = graded
+    for name in CASES:
+        a, b = (json.loads((out / name / "results.json").read_text()) for out in (first, second))
+        assert a["score"] == b["score"] and a["tests"] == b["tests"], name
+
+
 def test_every_protection_held_and_is_reported(graded):
-    out, stdout = graded
+    out, stdout, _ = graded
     protections = json.loads((out / "correct" / "results.json").read_text())["extra_data"]["protections"]
     assert protections["own_uid"] and protections["no_new_privs"] and protections["seccomp"]
     assert protections["landlock_abi"] >= 1 and protections["process_limit"] and protections["scratch_tmpfs"]
@@ -302,9 +313,10 @@ def test_one_secret_per_assignment(tmp_path):
     from rnncourse.grading.secret import SecretError, read_secret
 
     path = tmp_path / "secrets"
-    path.write_text("# per assignment\nrnn-bptt = aaaaaaaaaaaaaaaa\ngru = bbbbbbbbbbbbbbbb\n")
+    a, b = "3f9c2a71e8d04b56a1c7", "b84e0d2c97f1a365e0d9"
+    path.write_text(f"# per assignment\nrnn-bptt = {a}\ngru = {b}\n")
     path.chmod(0o600)
-    assert read_secret(str(path), "rnn-bptt") == "a" * 16 and read_secret(str(path), "gru") == "b" * 16
+    assert read_secret(str(path), "rnn-bptt") == a and read_secret(str(path), "gru") == b
     with pytest.raises(SecretError, match="no secret for 'lstm-backward'"):
         read_secret(str(path), "lstm-backward")
 

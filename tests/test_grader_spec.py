@@ -78,29 +78,34 @@ def test_stale_cgroups_of_a_killed_grader_are_removed_at_the_next_start(tmp_path
 
 
 def test_seccomp_program_denies_exactly_the_listed_calls():
-    """Run the BPF program by hand (a tiny interpreter of the four instructions it uses)."""
+    """Run the BPF program by hand (a tiny interpreter of the five instructions it uses)."""
     from rnncourse.grading import fence
 
-    def run(prog, arch, nr):
+    def run(prog, arch, nr, arg0=0):
         pc, acc = 0, 0
         while True:
             code, jt, jf, k = prog[pc]
             if code == fence.BPF_LD_W_ABS:
-                acc = {0: nr, 4: arch}[k]
+                acc = {0: nr, 4: arch, 16: arg0}[k]
             elif code == fence.BPF_RET_K:
                 return k
-            elif code in (fence.BPF_JEQ_K, fence.BPF_JGE_K):
-                hit = acc == k if code == fence.BPF_JEQ_K else acc >= k
+            elif code in (fence.BPF_JEQ_K, fence.BPF_JGE_K, fence.BPF_JSET_K):
+                hit = {fence.BPF_JEQ_K: acc == k, fence.BPF_JGE_K: acc >= k, fence.BPF_JSET_K: bool(acc & k)}[code]
                 pc += jt if hit else jf
             pc += 1
 
     prog, arch = fence.seccomp_program("x86_64"), fence.AUDIT_ARCH["x86_64"]
     denied = set(fence.DENIED_SYSCALLS["x86_64"].values())
     for nr in range(0, 460):
-        want = fence.RET_ERRNO | fence.EPERM if nr in denied else fence.RET_ALLOW
+        want = {435: fence.RET_ERRNO | fence.ENOSYS}.get(nr, fence.RET_ERRNO | fence.EPERM if nr in denied else fence.RET_ALLOW)
         assert run(prog, arch, nr) == want, nr
     assert run(prog, arch, 0x40000000 + 59) == fence.RET_ERRNO | fence.EPERM      # x32 execve
     assert run(prog, 0x40000003, 59) == fence.RET_KILL_PROCESS                    # another architecture
+    fork_flags = 0x01200011                     # CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, as fork() uses
+    thread_flags = 0x003D0F00                   # what pthread_create passes to clone when clone3 is refused
+    assert run(prog, arch, 56, fork_flags) == run(prog, arch, 56, thread_flags) == fence.RET_ALLOW
+    for flag in (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000):
+        assert run(prog, arch, 56, fork_flags | flag) == fence.RET_ERRNO | fence.EPERM, hex(flag)
 
 
 def test_children_alive_at_once_never_share_a_uid():

@@ -24,7 +24,7 @@ RNNCOURSE = [sys.executable, "-m", "rnncourse.cli"]
 LIMITS = ["--load-timeout", "10", "--call-timeout", "3", "--wall-factor", "20", "--memory-mib", "2048"]
 
 
-def secret_file(folder, text="test-secret"):
+def secret_file(folder, text="test-secret-7f3a9c1e5b2d8046"):
     """A grading secret as an instructor keeps it: a file of the grader's user, mode 0600."""
     path = Path(folder) / "secret.txt"
     path.write_text(text + "\n")
@@ -113,7 +113,8 @@ CASES = {
                    85, "NaN or infinite"),
     "infinite-loop-in-function": (_variant({"def rnn_backward_truncated(": swap(
         "    T = dhs.shape[0]", "    while True:\n        pass")}), 85, "no answer within 3 s"),
-    "infinite-loop-at-top-level": (_variant(append=["while True:\n    pass"]), 0, "did not finish running"),
+    # Run All policy: a cell that never finishes is skipped as one that crashes is (the same verdict either way)
+    "infinite-loop-at-top-level": (_variant(append=["while True:\n    pass"]), 100, "did not finish in time"),
     "allocate-50GB-at-import": (_variant(prepend=["big = np.ones(50 * 2**30 // 8)"]), 100, "MemoryError"),
     "allocate-50GB-in-function": (_variant({"def rnn_forward(": swap(
         "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 40, "MemoryError"),
@@ -283,7 +284,7 @@ def test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero(as
     (folder / "solution.ipynb").write_bytes((ROOT / "solutions" / f"{assignment}.ipynb").read_bytes())
     (folder / "blank.ipynb").write_bytes((ROOT / "exercises" / f"{assignment}.ipynb").read_bytes())
     subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(tmp_path / "out"),
-                    "--secret-file", secret_file(tmp_path, "another-secret"), *LIMITS], check=True, capture_output=True,
+                    "--secret-file", secret_file(tmp_path, "another-secret-e81b57d2a4c9063f"), *LIMITS], check=True, capture_output=True,
                    cwd=ROOT, timeout=600)
     solution, blank = _results(tmp_path / "out", "solution"), _results(tmp_path / "out", "blank")
     assert solution["score"] == solution["max_score"] == 100, (tmp_path / "out" / "solution" / "feedback.md").read_text()
@@ -344,7 +345,7 @@ MISTAKES = {
                                                       "float(-np.sum(np.log(1 / (1 + np.exp(-sign * s)))))")},
                               100 - 35 / 4, "NaN or infinite"),
         "label-on-the-negatives": ({"def sgns_loss(": swap("g[:, 0] -= 1.0", "g[:, 1:] -= 1.0")}, 65, "dv: wrong values"),
-        "noise-table-without-the-power": ({"def noise_table(": swap("** 0.75", "** 1.0")}, 100 - 10, "fills a share"),
+        "noise-table-without-the-power": ({"def noise_table(": swap("** 0.75", "** 1.0")}, 100 - 15, "fills a share"),
         "negatives-uniform-over-words": ({"def draw_negatives(": swap(
             "table[rng.integers(0, len(table), size=(B, K))]", "rng.integers(0, table.max() + 1, size=(B, K))")}, 85,
             "chi-square"),

@@ -5,6 +5,7 @@ Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, afte
     private_mounts   root only: a private mount namespace with its own 16 MiB /dev/shm, /tmp and /var/tmp
                      (the scratch directory bound back in place), and no network (unshare); directories the child must reach but that are closed to other users
                      (e.g. a Python under /root) are re-exposed read-only, the rest under them stays hidden
+    ipc_namespace    a private IPC namespace (SysV shared memory dies with the child)
     user_network_namespace  without root: no network either, where user namespaces are allowed (and a
                      mount namespace of its own, for the pid namespace's /proc)
     unshare_pid_namespace, mount_proc  a pid namespace for the child (``pidns``: the child is pid 2 under
@@ -14,7 +15,8 @@ Applied by ``launcher`` (before the runner starts) and ``runner`` (seccomp, afte
     landlock         kernel >= 5.13: reads only the listed trees, writes only the scratch directory, no
                      TCP, and (ABI >= 6) no signals to processes outside the sandbox
     seccomp          a BPF filter: execve/execveat, ptrace, process_vm_readv/writev, sockets, and the
-                     namespace / mount / bpf / keyring calls fail with EPERM
+                     namespace / mount / bpf / keyring calls fail with EPERM, and so does clone() with
+                     a namespace flag; clone3 fails with ENOSYS (the C library then uses clone)
 
 Each function returns True when the protection is in force and False when the kernel or the privileges
 do not allow it; the caller reports which ones held.
@@ -34,6 +36,7 @@ PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x40000000, 0x10000000, 0x20000000
+CLONE_NEWIPC = 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
@@ -203,6 +206,13 @@ def user_mount_namespace() -> bool:
     return True
 
 
+def ipc_namespace() -> bool:
+    """A private IPC namespace: SysV shared memory, semaphores and message queues (and POSIX message
+    queues) the child makes die with it, and it sees none of the machine's. Needs CAP_SYS_ADMIN in the
+    current user namespace (root, or inside ``user_network_namespace``); False where refused."""
+    return _libc.unshare(CLONE_NEWIPC) == 0
+
+
 def unshare_pid_namespace() -> None:
     """The next process this one starts is pid 1 of a new pid namespace. Raises OSError (with the reason)
     where it is not allowed (no CAP_SYS_ADMIN in this user namespace, a container's seccomp profile)."""
@@ -299,23 +309,44 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
 
 
-BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x06
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_JSET_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x45, 0x06
 RET_ALLOW, RET_KILL_PROCESS, RET_ERRNO = 0x7FFF0000, 0x80000000, 0x00050000
+ENOSYS = 38
+CLONE_SYSCALLS = {"x86_64": {"clone": 56, "clone3": 435}, "aarch64": {"clone": 220, "clone3": 435}}
+# clone() flags that make a namespace (the low byte of clone's flags is the exit signal, so CLONE_NEWTIME,
+# 0x80, is only a clone3/unshare flag: clone3 is refused whole, unshare is denied)
+CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
+SECCOMP_DATA_ARG0 = 16          # offsetof(struct seccomp_data, args[0]); its low 32 bits on little-endian
 
 
 def seccomp_program(machine: str | None = None) -> list:
-    """The BPF program: wrong architecture -> kill; x32 ABI -> EPERM; a denied syscall -> EPERM; else allow."""
+    """The BPF program: wrong architecture -> kill; x32 ABI -> EPERM; a denied syscall -> EPERM; clone()
+    with a namespace flag -> EPERM; clone3 -> ENOSYS (its flags sit in memory a filter cannot read, and
+    ENOSYS makes the C library fall back to clone); else allow."""
     machine = machine or platform.machine()
     denied = sorted(DENIED_SYSCALLS[machine].values())
-    prog = [(BPF_LD_W_ABS, 0, 0, 4),                                  # seccomp_data.arch
-            (BPF_JEQ_K, 1, 0, AUDIT_ARCH[machine]),
-            (BPF_RET_K, 0, 0, RET_KILL_PROCESS),
-            (BPF_LD_W_ABS, 0, 0, 0)]                                  # seccomp_data.nr
+    clone, clone3 = CLONE_SYSCALLS[machine]["clone"], CLONE_SYSCALLS[machine]["clone3"]
+    # (code, true label, false label, k): labels are resolved to the relative jumps BPF wants
+    body = [(BPF_LD_W_ABS, 0, 0, 4),                                  # seccomp_data.arch
+            (BPF_JEQ_K, "nr", "kill", AUDIT_ARCH[machine]),
+            ("nr", BPF_LD_W_ABS, 0, 0, 0)]                            # seccomp_data.nr
     if machine == "x86_64":
-        prog.append((BPF_JGE_K, len(denied) + 1, 0, 0x40000000))      # x32 syscalls -> EPERM
-    for i, nr in enumerate(denied):
-        prog.append((BPF_JEQ_K, len(denied) - i, 0, nr))              # jump to the EPERM return
-    prog += [(BPF_RET_K, 0, 0, RET_ALLOW), (BPF_RET_K, 0, 0, RET_ERRNO | EPERM)]
+        body.append((BPF_JGE_K, "eperm", 0, 0x40000000))              # x32 syscalls -> EPERM
+    body += [(BPF_JEQ_K, "enosys", 0, clone3), (BPF_JEQ_K, "clone", 0, clone)]
+    body += [(BPF_JEQ_K, "eperm", 0, nr) for nr in denied]
+    body += [(BPF_RET_K, 0, 0, RET_ALLOW),
+             ("clone", BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_ARG0),
+             (BPF_JSET_K, "eperm", 0, CLONE_NAMESPACE_FLAGS),
+             (BPF_RET_K, 0, 0, RET_ALLOW),
+             ("kill", BPF_RET_K, 0, 0, RET_KILL_PROCESS),
+             ("eperm", BPF_RET_K, 0, 0, RET_ERRNO | EPERM),
+             ("enosys", BPF_RET_K, 0, 0, RET_ERRNO | ENOSYS)]
+    labels = {ins[0]: i for i, ins in enumerate(body) if isinstance(ins[0], str)}
+    prog = []
+    for i, ins in enumerate(body):
+        code, jt, jf, k = ins[1:] if isinstance(ins[0], str) else ins
+        rel = [labels[j] - i - 1 if isinstance(j, str) else j for j in (jt, jf)]
+        prog.append((code, *rel, k))
     return prog
 
 

@@ -2,9 +2,15 @@
 
 Run All policy: every cell runs once, in order, in one namespace, as Jupyter's Run All would run it
 except that a failing cell does not stop the notebook. A cell that fails — raises, calls ``sys.exit()``,
-or ends its process (``os._exit``, a crash, a kill) — is reported and skipped, and the next cell runs
-(after a cell ended the process, a fresh child runs the notebook again without that cell). A cell that
-never finishes (it uses up the load limit) stops the notebook: every test fails with that reason.
+ends its process (``os._exit``, a crash, a kill) or never finishes (it uses up the load limit) — is
+reported and skipped, and the next cell runs (after a cell ended the process or timed out, a fresh child
+runs the notebook again without that cell). So a cell that sometimes crashes and sometimes runs out of
+time (unbounded recursion) gets the same verdict either way. After ``MAX_LOAD_TIMEOUTS`` cells timed out
+the notebook stops: every test fails with that reason (one notebook costs at most that many load limits).
+
+Each test's seed mixes the grader's secret with a hash of the submission's cells (``spec.test_seed``):
+the same notebook gets the same inputs run after run, and inputs a notebook learnt (from a hidden test's
+call, printed in a later public test's error) are of no use to any other notebook.
 
 The child then serves calls. When a call times out or the child dies, that test fails with the reason,
 the child is killed, and the next test runs in a fresh child, so one hang or crash costs only the tests
@@ -22,6 +28,7 @@ from .spec import Assignment, test_id, test_seed
 from .static import check_sources
 
 REDACTED = "[redacted]"
+MAX_LOAD_TIMEOUTS = 1
 
 
 @dataclass
@@ -76,6 +83,7 @@ class _Session:
         self.cells, self.assignment, self.limits = cells, assignment, limits
         self.child, self.load_info, self.load_failure, self.skip = None, None, None, {}
         self.protections: dict = {}
+        self.timeouts = 0
 
     def ensure(self) -> None:
         """A loaded child, or ``load_failure`` set."""
@@ -84,16 +92,22 @@ class _Session:
             try:
                 self.load_info = child.load()
                 self.child = child
-            except ChildError as exc:
+                self.protections = child.protections        # what held around a child that loaded
+            except BaseException as exc:
+                if not isinstance(exc, ChildError):          # SystemExit (SIGTERM): no child left behind
+                    child.kill()
+                    raise
                 child.kill()
+                self.protections = self.protections or child.protections
                 cell = child.current_cell
-                if exc.kind == "died" and cell is not None and cell not in self.skip:
-                    self.skip[cell] = f"this cell ended the notebook's process ({exc}); it was skipped"
+                self.timeouts += exc.kind == "timeout"
+                if exc.kind in ("died", "timeout") and cell is not None and cell not in self.skip \
+                        and self.timeouts <= MAX_LOAD_TIMEOUTS:
+                    what = "did not finish in time" if exc.kind == "timeout" else "ended the notebook's process"
+                    self.skip[cell] = f"this cell {what} ({exc}); it was skipped"
                 else:
                     self.load_failure = (f"Your notebook did not finish running: {exc}" +
                                          (" (an infinite loop at top level?)" if exc.kind == "timeout" else ""))
-            finally:
-                self.protections = self.protections or child.protections
 
     def call(self, test, inputs, seed, expected) -> dict:
         try:
@@ -122,7 +136,7 @@ def _read(path, assignment):
     return submission, None
 
 
-def _grade_test(session, part, test, points, flagged, secret, assignment) -> TestResult:
+def _grade_test(session, part, test, points, flagged, secret, assignment, digest="") -> TestResult:
     bad = [f for f in part.functions if f in flagged]
     if bad:
         return _result(part, test, points, 0.0, "; ".join(
@@ -133,7 +147,7 @@ def _grade_test(session, part, test, points, flagged, secret, assignment) -> Tes
     if session.load_info["forbidden_loaded"]:
         return _result(part, test, points, 0.0, f"Your notebook loaded {', '.join(session.load_info['forbidden_loaded'])}, "
                        f"which graded code may not use (only cells tagged 'selfcheck' may).")
-    seed = test_seed(secret, assignment.name, test_id(part.name, test.name))
+    seed = test_seed(secret, assignment.name, test_id(part.name, test.name), digest)
     inputs = test.make_inputs(seed)
     expected = test.reference(inputs)
     reply = session.call(test, inputs, seed, expected)
@@ -170,13 +184,13 @@ def grade_notebook(path, assignment: Assignment, student: str, secret: str = "pu
     if failure:
         result.tests = [_result(p, t, pts, 0.0, failure) for p, t, pts in tests]
         return result
-    flagged, syntax_errors = check_sources(submission.cells, assignment.functions, assignment.forbidden_modules)
-    result.notes += syntax_errors
     session = _Session(submission.cells, assignment, limits or Limits())
     try:
+        flagged, syntax_errors = check_sources(submission.cells, assignment.functions, assignment.forbidden_modules)
+        result.notes += syntax_errors
         for part, test, points in tests:
             known = done.get(test_id(part.name, test.name))
-            graded = known or _grade_test(session, part, test, points, flagged, secret, assignment)
+            graded = known or _grade_test(session, part, test, points, flagged, secret, assignment, submission.digest)
             result.tests.append(graded)
             if on_test and not known:
                 on_test(graded)

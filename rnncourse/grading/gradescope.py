@@ -55,7 +55,9 @@ def build_zip(assignment: str, secret: str, out: str) -> str:
         info.external_attr = (0o100000 | mode) << 16
         z.writestr(info, text)
 
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)    # it holds the secret
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
         add(z, "setup.sh", SETUP_SH, 0o755)
         add(z, "run_autograder", RUN_AUTOGRADER.format(assignment=assignment), 0o755)
         add(z, "secret", secret + "\n", 0o600)

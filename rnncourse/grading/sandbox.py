@@ -45,9 +45,12 @@ MAX_REPLY_BYTES = 1 << 20
 MAX_JSON_DEPTH = 32
 CGROUP_ROOT = "/sys/fs/cgroup/pids"
 SLOT_UID = 61000
-SCRATCH_PREFIX = "rnncourse-grade-"       # + <grader pid>-<random>
+SCRATCH_PREFIX = "rnncourse-grade-"       # + <grader pid>-<token>
 N_UIDS = 64
-LOCK_DIR = os.path.join(tempfile.gettempdir(), "rnncourse-uid-locks")
+# One place for every grader of the machine, whatever its TMPDIR: root's leases of child uids and each
+# child's liveness lock (``child-<token>``, held while its scratch directory and cgroup exist).
+# (/tmp itself, never TMPDIR: graders with different TMPDIRs must meet here.)
+LOCK_DIR = "/tmp/rnncourse-uid-locks"
 PACKAGE = Path(__file__).resolve().parents[1]                  # rnncourse/
 CHILD_MODULES = ("__init__.py", "grading/__init__.py", "grading/runner.py", "grading/drivers.py",
                  "grading/launcher.py", "grading/fence.py", "grading/pidns.py", "grading/selfcheck.py")
@@ -81,21 +84,64 @@ def is_root() -> bool:
 
 
 def _lock_dir() -> str:
-    os.makedirs(LOCK_DIR, mode=0o700, exist_ok=True)
-    info = os.lstat(LOCK_DIR)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
-        raise RuntimeError(f"{LOCK_DIR} must be a directory owned by root with mode 0700")
-    return LOCK_DIR
+    """The lock directory of this user: LOCK_DIR as root, LOCK_DIR-<uid> otherwise (mode 0700)."""
+    path = LOCK_DIR if is_root() else f"{LOCK_DIR}-{os.geteuid()}"
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        raise RuntimeError(f"{path} must be a directory owned by uid {os.geteuid()} with mode 0700")
+    return path
 
 
 def _try_lock(uid: int):
-    fd = os.open(os.path.join(_lock_dir(), str(uid)), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    return _flock(os.path.join(_lock_dir(), str(uid)), create=True)
+
+
+def _flock(path: str, create: bool):
+    """An fd holding an exclusive flock on ``path``, or None when another process holds it (or, without
+    ``create``, when the file does not exist)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o600)
+    except OSError:
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd
     except OSError:
         os.close(fd)
         return None
+
+
+def hold_liveness_lock() -> tuple:
+    """(token, fd): a new token whose lock file this process holds for as long as the fd is open. Scratch
+    directories and cgroups named with the token are alive while it is held (a test that works across
+    pid namespaces and TMPDIRs, unlike a pid)."""
+    token = secrets.token_hex(8)
+    return token, _flock(os.path.join(_lock_dir(), f"child-{token}"), create=True)
+
+
+def _owner_dead(pid: str, token: str) -> tuple:
+    """(dead, fd to close after the clean-up or None) for a scratch directory or cgroup named <pid>-<token>:
+    its liveness lock decides; a name without a lock file (made by an older grader) falls back to its pid."""
+    path = os.path.join(_lock_dir(), f"child-{token}")
+    if os.path.exists(path):
+        fd = _flock(path, create=False)
+        return fd is not None, fd
+    try:
+        return not _alive(int(pid)), None
+    except ValueError:
+        return False, None
+
+
+def _release(fd, token: str | None = None) -> None:
+    if fd is None:
+        return
+    if token:
+        try:
+            os.unlink(os.path.join(_lock_dir(), f"child-{token}"))
+        except OSError:
+            pass
+    os.close(fd)
 
 
 def lease_uid():
@@ -148,10 +194,10 @@ def kill_uid(uid: int, rounds: int = 100) -> bool:
     return not processes_of(uid)
 
 
-def _make_cgroup(limit: int):
+def _make_cgroup(limit: int, token: str):
     if not is_root() or not os.access(CGROUP_ROOT, os.W_OK):
         return None
-    path = os.path.join(CGROUP_ROOT, f"rnncourse-{os.getpid()}-{secrets.token_hex(4)}")
+    path = os.path.join(CGROUP_ROOT, f"rnncourse-{os.getpid()}-{token}")
     try:
         os.mkdir(path)
         with open(os.path.join(path, "pids.max"), "w") as f:
@@ -205,22 +251,24 @@ def clean_up_after_killed_graders() -> list:
     that no running grader holds. Returns the cgroups removed."""
     removed = []
     for path in glob.glob(os.path.join(CGROUP_ROOT, "rnncourse-*")):
-        try:
-            owner = int(os.path.basename(path).split("-")[1])
-        except (IndexError, ValueError):
+        pid, sep, token = os.path.basename(path)[len("rnncourse-"):].partition("-")
+        if not sep:
             continue
-        if not _alive(owner) and _remove_cgroup(path):
+        dead, fd = _owner_dead(pid, token)
+        if dead and _remove_cgroup(path):
             removed.append(path)
+        _release(fd)
     for scratch in sorted({p for d in {tempfile.gettempdir(), "/tmp"} for p in glob.glob(os.path.join(d, SCRATCH_PREFIX + "*"))}):
+        pid, sep, token = os.path.basename(scratch)[len(SCRATCH_PREFIX):].partition("-")
+        if not sep:
+            continue                 # not ours (<grader pid>-<token>)
+        dead, fd = _owner_dead(pid, token)
         try:
-            pid, sep, _ = os.path.basename(scratch)[len(SCRATCH_PREFIX):].partition("-")
-            if not sep:
-                continue                 # not ours (<grader pid>-<random>)
-            owner = int(pid)
-            if not _alive(owner) and os.lstat(scratch).st_uid == os.geteuid():
+            if dead and os.lstat(scratch).st_uid == os.geteuid():
                 _remove_scratch(scratch)
-        except (ValueError, OSError):
-            continue
+        except OSError:
+            pass
+        _release(fd, token)
     if is_root():
         live = {u for p in os.listdir("/proc") if p.isdigit() for u in _uids(p) if SLOT_UID <= u < SLOT_UID + N_UIDS}
         for uid in sorted(live):
@@ -251,6 +299,25 @@ def _remove_scratch(scratch: str) -> None:
     if os.path.ismount(work):
         ctypes.CDLL(None, use_errno=True).umount2(work.encode(), 2)     # MNT_DETACH
     shutil.rmtree(scratch, ignore_errors=True)
+    if os.path.lexists(scratch):     # a directory the child closed (chmod 0): open every one up, then again
+        _open_up(scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _open_up(top: str) -> None:
+    """chmod 0700 ``top`` and every directory under it (links left alone, and the child is dead by now),
+    each before it is listed, so that the owner can list and empty every one."""
+    def open_dir(path):
+        try:
+            if not os.path.islink(path):
+                os.chmod(path, 0o700)
+        except OSError:
+            pass
+
+    open_dir(top)
+    for root, dirs, _files in os.walk(top):      # top-down and lazy: a directory is listed after its chmod
+        for d in dirs:
+            open_dir(os.path.join(root, d))
 
 
 def _children(pid: int) -> list:
@@ -382,11 +449,19 @@ def read_npz(f, expected: dict, max_bytes: int) -> dict:
         if total > max_bytes:
             raise ChildError("protocol", f"the outputs are larger than {max_bytes >> 20} MiB")
         headers[key] = (info, shape, fortran, offset)
+    missing = sorted(set(expected) - set(headers))
+    if missing:
+        raise ChildError("protocol", f"the child's outputs lack {', '.join(map(repr, missing))}")
     arrays = {}
     for key, (info, shape, fortran, offset) in headers.items():
-        with archive.open(info) as member:
-            member.read(offset)
-            data = member.read(info.file_size - offset)
+        try:
+            with archive.open(info) as member:
+                member.read(offset)
+                data = member.read(info.file_size - offset)
+        except Exception:  # a bad CRC, a truncated archive: the child's fault
+            raise ChildError("protocol", f"output {key!r} cannot be read (a damaged .npz)") from None
+        if len(data) != info.file_size - offset:
+            raise ChildError("protocol", f"output {key!r} is truncated")
         arrays[key] = np.frombuffer(data, dtype="<f8").reshape(shape, order="F" if fortran else "C").astype(np.float64)
     return arrays
 
@@ -400,8 +475,10 @@ class Child:
     def __init__(self, cells: list, forbidden: list, limits: Limits, skip: dict | None = None):
         self.limits = limits
         self.uid, self._lease = lease_uid()
+        self._token, self._alive_lock = hold_liveness_lock()     # held before the scratch and cgroup exist
         tmp = tempfile.gettempdir()
-        self.scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=tmp if reachable_by_others([tmp]) else "/tmp")
+        self.scratch = os.path.join(tmp if reachable_by_others([tmp]) else "/tmp", f"{SCRATCH_PREFIX}{os.getpid()}-{self._token}")
+        os.mkdir(self.scratch, 0o700)
         os.chmod(self.scratch, 0o711)
         self.work = os.path.join(self.scratch, "work")
         os.mkdir(self.work, 0o700)
@@ -416,10 +493,10 @@ class Child:
         with open(cells_json, "w", encoding="utf-8") as f:
             json.dump({"cells": cells, "forbidden": list(forbidden), "skip": {str(k): v for k, v in (skip or {}).items()}}, f)
         os.chmod(cells_json, 0o644)
-        self.cgroup = _make_cgroup(limits.processes + 2)     # + the launcher and the pid namespace's init
+        self.cgroup = _make_cgroup(limits.processes + 2, self._token)     # + the launcher and the pid namespace's init
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        config = {"memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
+        config = {"parent": os.getpid(), "work": self.work, "scratch_mib": limits.scratch_mib, "memory_mib": limits.memory_mib, "cpu_seconds": limits.cpu_seconds, "file_mib": limits.file_mib,
                   "nproc": limits.processes, "cgroup": self.cgroup, "uid": self.uid, "gid": self.uid,
                   "reachable": _reachable(), "staging": staging, "landlock": limits.landlock, "paths": child_paths(self.scratch, self.work)}
         env = {"PATH": "/usr/bin:/bin", "HOME": self.work, "TMPDIR": self.work, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
@@ -452,9 +529,14 @@ class Child:
                     return pid
         return self.process.pid
 
-    def _read_reply(self, cpu_limit: float) -> dict:
+    def _deadline(self, cpu_limit: float) -> tuple:
+        """One deadline for a whole phase (the load, or one call): (CPU at its start, wall-clock start, CPU
+        limit). Every reply line of the phase is read against it: a line never restarts the clock."""
+        return _cpu_seconds(self._pids()), time.monotonic(), cpu_limit
+
+    def _read_reply(self, deadline: tuple) -> dict:
+        cpu_start, start, cpu_limit = deadline
         wall_limit = cpu_limit * self.limits.wall_factor
-        start, cpu_start = time.monotonic(), _cpu_seconds(self._pids())
         while b"\n" not in self._buffer:
             if _cpu_seconds(self._pids()) - cpu_start > cpu_limit:
                 raise ChildError("timeout", f"no answer within {cpu_limit:g} s of CPU time")
@@ -486,8 +568,10 @@ class Child:
             return f"the notebook's process was killed by {name}{hint}"
         return f"the notebook's process exited with status {code} (sys.exit / os._exit?)"
 
-    def _check_protections(self, fence_line: dict) -> None:
-        """What held, from the launcher's line (written before student code ran) and /proc."""
+    def _check_protections(self, fence_line: dict, loaded: bool = False) -> None:
+        """What held, from the launcher's line (written before student code ran) and /proc. Seccomp is
+        installed by the runner before the first cell: judged (True/False) only once the runner announced a
+        cell or loaded, None before (a child killed earlier says nothing about it)."""
         self._worker = self._worker or self._worker_pid()       # found while it runs (it wrote the line)
         status = _status(self._worker)
         uid = int(status.get("Uid", "-1 ").split()[0]) if status else -1
@@ -495,14 +579,15 @@ class Child:
         self.protections = {
             "own_uid": self.uid is not None and uid == self.uid,
             "no_new_privs": status.get("NoNewPrivs", "0").strip() == "1",
-            "seccomp": status.get("Seccomp", "0").strip() == "2",
+            "seccomp": status.get("Seccomp", "0").strip() == "2" if loaded else None,
             "landlock_abi": int(fence_line.get("landlock_abi", 0) or 0),
             "mount_namespace": bool(fence_line.get("mount_namespace")),
             "network_namespace": bool(fence_line.get("network_namespace")),
+            "ipc_namespace": bool(fence_line.get("ipc_namespace")),
             "private_dev_shm": bool(fence_line.get("private_dev_shm")),
             "private_tmp": bool(fence_line.get("private_tmp")),
             "pid_namespace": bool(fence_line.get("pid_namespace")) and len(nspid) >= 2 and nspid[-1] == "2",
-            "scratch_tmpfs": self.work_tmpfs,
+            "scratch_tmpfs": self.work_tmpfs or bool(fence_line.get("scratch_tmpfs")),
             "pids_cgroup": bool(self.cgroup),
             "process_limit": bool(self.cgroup) or self.uid is not None,
         }
@@ -512,18 +597,21 @@ class Child:
 
     def load(self) -> dict:
         """Run the notebook; returns {"cell_errors": [...], "forbidden_loaded": [...], "defined": [...]}."""
-        fence_line = self._read_reply(self.limits.load_seconds)
+        deadline = self._deadline(self.limits.load_seconds)
+        fence_line = self._read_reply(deadline)
         if fence_line.get("op") != "fence":
             raise ChildError("protocol", "the sandbox did not start")
         self._check_protections(fence_line)
         while True:
-            reply = self._read_reply(self.limits.load_seconds)
+            reply = self._read_reply(deadline)
             if reply.get("op") == "cell" and isinstance(reply.get("index"), int):
+                if self.current_cell is None:           # the runner is up: its seccomp filter is in place
+                    self._check_protections(fence_line, loaded=True)
                 self.current_cell = reply["index"]
                 continue
             if reply.get("op") != "loaded":
                 raise ChildError("protocol", "the child answered out of turn")
-            self._check_protections(fence_line)      # seccomp is installed by the runner itself
+            self._check_protections(fence_line, loaded=True)      # seccomp is installed by the runner itself
             errors = reply.get("cell_errors")
             return {"cell_errors": [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else [],
                     "forbidden_loaded": _strings(reply.get("forbidden_loaded"))}
@@ -537,15 +625,15 @@ class Child:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **{k: np.asarray(v) for k, v in inputs.items()})
         request = {"id": nonce, "driver": driver, "inputs": inputs_path, "seed": seed}
+        deadline = self._deadline(self.limits.call_seconds)
         try:
             os.write(self._req_w, (json.dumps(request) + "\n").encode())
         except OSError:
             self.process.wait(timeout=5)
             raise ChildError("died", self._death_message()) from None
-        while True:
-            reply = self._read_reply(self.limits.call_seconds)
-            if reply.get("id") == nonce:
-                break  # anything else (e.g. forged lines) is ignored
+        reply = self._read_reply(deadline)
+        if reply.get("id") != nonce:
+            raise ChildError("protocol", "the child sent a reply that is not the answer to this call")
         result = {"ok": reply.get("ok") is True, "forbidden_loaded": _strings(reply.get("forbidden_loaded"))}
         if result["ok"]:
             max_bytes = max(self.limits.output_mib << 20, 4 * sum(np.asarray(v).nbytes for v in expected.values()))
@@ -556,6 +644,9 @@ class Child:
 
     def _load_outputs(self, name: str, expected: dict, max_bytes: int) -> dict:
         path = os.path.join(self.work, name)
+        if not self.work_tmpfs and self.protections.get("scratch_tmpfs"):
+            # without root the tmpfs is mounted in the child's own mount namespace: seen through the launcher's
+            path = f"/proc/{self.process.pid}/root" + path
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
@@ -591,6 +682,8 @@ class Child:
         if self.cgroup:
             _remove_cgroup(self.cgroup)
         _remove_scratch(self.scratch)
+        _release(self._alive_lock, self._token)
+        self._alive_lock = None
         if self._lease is not None:
             os.close(self._lease)
             self._lease = None
@@ -610,12 +703,14 @@ def unenforced(protections: dict) -> list:
         lines.append("no real process limit (RLIMIT_NPROC counts every process of the grader's user)")
     if not protections.get("landlock_abi"):
         lines.append("no Landlock (kernel < 5.13 or disabled): the child can read every file its user can read")
-    if not protections.get("seccomp"):
+    if protections.get("seccomp") is False:          # None: no child got as far as the runner
         lines.append("no seccomp filter: the child can start programs, open sockets and ptrace")
     if not protections.get("pid_namespace"):
         reason = protections.get("pid_namespace_unavailable", "unknown")
         lines.append(f"pid namespace: unavailable ({reason}): the child sees the machine's processes in /proc, "
                      "and what it starts is ended only by the kill after the run")
+    if not protections.get("ipc_namespace"):
+        lines.append("no private IPC namespace: SysV shared memory the child makes can outlive it")
     if not protections.get("network_namespace"):
         lines.append("no private network namespace (sockets are still refused by seccomp when it holds)")
     return lines

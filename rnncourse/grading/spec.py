@@ -58,11 +58,14 @@ def test_id(part: str, test: str) -> str:
     return f"{part}: {test}"
 
 
-def test_seed(secret: str, assignment: str, test: str) -> int:
-    """The seed of one test: a hash of the grader's secret and the test's name.
+def test_seed(secret: str, assignment: str, test: str, submission: str = "") -> int:
+    """The seed of one test: a hash of the grader's secret, the test's name and the submission's digest
+    (``notebook.Submission.digest``; empty for ``rnncourse check``).
 
-    Fixed for a given secret (two grading runs give identical inputs and scores) and unpredictable to a
-    student who does not know the secret. ``rnncourse check`` uses the public secret "public".
+    Fixed for a given secret and notebook (two grading runs give identical inputs and scores),
+    unpredictable to a student who does not know the secret, and different for any other notebook: inputs
+    a notebook saw (and printed in an error message) do not come back when it is resubmitted changed.
+    ``rnncourse check`` uses the public secret "public".
     """
-    digest = hashlib.sha256(f"{secret}\0{assignment}\0{test}".encode()).digest()
-    return int.from_bytes(digest[:4], "little")
+    digest = hashlib.sha256(f"{secret}\0{assignment}\0{test}\0{submission}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") % 2**63

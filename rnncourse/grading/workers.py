@@ -5,10 +5,18 @@ sends each test result to the parent as soon as it is graded. When a worker dies
 memory, a grader bug that crashes the interpreter), the parent keeps the results it received, charges
 the test that was running to that notebook ("not graded: the grader's worker died"), and starts a new
 worker for the remaining tests. Every student always gets a Result, so the gradebook is always written.
+
+A grader ended by SIGTERM (a CI timeout) or SIGINT cleans up before it goes: each worker turns the signal
+into SystemExit, so its children are killed and their scratch, mount and cgroup removed on the way out;
+the parent passes the signal on to the workers and waits for them. Each worker also gets SIGTERM when the
+parent dies some other way (SIGKILL), and each child's launcher SIGKILL when its worker does.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
 import traceback
 from multiprocessing.connection import wait
 
@@ -19,8 +27,19 @@ from .spec import test_id
 MAX_RESTARTS = 3
 
 
-def _work(conn, job, done):
+def _exit_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+def _work(conn, job, done, parent):
     """Worker body: grade, streaming results; never returns an exception to the parent."""
+    from .fence import set_parent_death_signal
+
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
+    set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent:
+        return
     try:
         result = grade_notebook(job["path"], job["assignment"], job["student"], secret=job["secret"],
                                 limits=job["limits"], done=done,
@@ -56,11 +75,29 @@ def grade_all(jobs: list, n_workers: int) -> list:
     ctx = multiprocessing.get_context("fork")
     pending, running, free_slots = [_Job(j) for j in jobs], {}, list(range(max(1, n_workers)))
     queue = list(pending)
+    main_thread = threading.current_thread() is threading.main_thread()      # signals are set there only
+    previous = {sig: signal.signal(sig, _exit_on_signal) for sig in (signal.SIGTERM, signal.SIGINT)} if main_thread else {}
+    try:
+        _run(ctx, queue, running, free_slots)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for _job, proc, _slot in running.values():     # only when ended by a signal: the workers clean up
+            if proc.is_alive():
+                proc.terminate()
+        for _job, proc, _slot in running.values():
+            proc.join(timeout=30)
+    for job in pending:
+        job.result.notes = job.notes + [n for n in job.result.notes if n not in job.notes]
+    return [job.result for job in pending]
+
+
+def _run(ctx, queue, running, free_slots) -> None:
     while queue or running:
         while queue and free_slots:
             job, slot = queue.pop(0), free_slots.pop(0)
             parent_conn, child_conn = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_work, args=(child_conn, job.spec, dict(job.done)), daemon=True)
+            proc = ctx.Process(target=_work, args=(child_conn, job.spec, dict(job.done), os.getpid()), daemon=True)
             proc.start()
             child_conn.close()
             running[parent_conn] = (job, proc, slot)
@@ -91,6 +128,3 @@ def grade_all(jobs: list, n_workers: int) -> list:
                 job.result = job.give_up(f"Not graded: {why} {job.restarts} times.")
             else:
                 queue.append(job)
-    for job in pending:
-        job.result.notes = job.notes + [n for n in job.result.notes if n not in job.notes]
-    return [job.result for job in pending]

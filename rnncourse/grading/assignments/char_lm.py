@@ -7,7 +7,10 @@ child from a NumPy generator seeded by the grader; the grader counts them (a not
 in the child could not change the count) and compares their frequencies with p_tau: with
 N = 100,000 and every tested distribution's largest probability >= 0.25, a correct sampler is off by at
 most 5 standard deviations (sqrt(p(1 - p) / N) <= 0.0016) with probability ~1 - 1e-6 per entry, i.e. a
-relative error <= 0.032; ignoring the temperature moves the frequencies by far more.
+relative error <= 0.032; ignoring the temperature moves the frequencies by far more. The test is
+two-sided, as word2vec's is: counts that match N p_tau too closely to be random draws (laid out, not
+drawn) fail too (the chi-square of the counts, over the values expected at least 25 times, in its lower
+tail below ``TOO_CLOSE``; a sampler that draws fails so with probability TOO_CLOSE).
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import numpy as np
 from ...scratch.gradcheck import rel_error
 from ..spec import Assignment, Part, Test
 from .common import shape_label
+from .stats import chi_square_lower_tail, pooled_chi_square
 
 N_SAMPLES = 100_000
 LM_PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hy", "bias_y")
@@ -69,6 +73,7 @@ def make_sampling(V, tau):
 
 
 SAMPLING_RTOL = 0.04      # on rel_error(frequencies, p_tau); see the module docstring
+TOO_CLOSE = 1e-6          # lower-tail probability of the counts' chi-square below which they were not drawn
 
 
 def ref_sampling(inputs):
@@ -98,6 +103,11 @@ def check_sampling(outputs, inputs, expected):
     if err > SAMPLING_RTOL:
         return [f"the frequencies of {N_SAMPLES:,} draws are {np.round(freq, 3).tolist()}, but softmax(z / tau) is "
                 f"{np.round(want, 3).tolist()} (relative error {err:.3f} > {SAMPLING_RTOL})"]
+    chi2, df = pooled_chi_square(freq * N_SAMPLES, want * N_SAMPLES)
+    if df >= 1 and chi_square_lower_tail(chi2, df) < TOO_CLOSE:
+        return [f"the counts of the {N_SAMPLES:,} draws match N * softmax(z / tau) too closely to be random draws "
+                f"(chi-square {chi2:.2g} on {df} degrees of freedom, P = {chi_square_lower_tail(chi2, df):.1e}): "
+                "draw each sample from the generator `rng`"]
     return []
 
 
@@ -178,7 +188,7 @@ ASSIGNMENT = Assignment(
                      (dict(B=4, V=3, tau=1.0), True)], 1e-8)),
         Part("sample_with_temperature", 20, ("sample_with_temperature",),
              _tests("sample_with_temperature", make_sampling, ref_sampling,
-                    [(dict(V=5, tau=0.7), False), (dict(V=8, tau=1.5), True), (dict(V=4, tau=0.3), True)],
+                    [(dict(V=5, tau=0.7), False), (dict(V=8, tau=1.5), True), (dict(V=16, tau=0.5), True)],
                     SAMPLING_RTOL, check_sampling)),
         Part("train_step", 25, ("softmax_cross_entropy", "train_step"),
              _tests("train_step", make_step, ref_step,
