@@ -10,7 +10,8 @@ Skip-gram with negative sampling (SGNS), one (input word c, output word o) pair 
            \qquad v = W_{in}[c],\ u = W_{out}[\cdot]
 
 with :math:`\partial L/\partial s = \sigma(s) - y` for each score s (y = 1 for o, 0 for the n_k).
-CBOW replaces :math:`v_c` by the mean h of the context rows and predicts the centre word.
+CBOW replaces :math:`v_c` by the mean h of the context rows and predicts the centre word; its trainer
+(``window_step``) moves every context row by the gradient with respect to h, as the C code and gensim do.
 
 The pieces, each testable on its own:
 
@@ -341,9 +342,7 @@ def window_step(W_in, W_out, context, mask, centre, negatives, lr, cbow=False):
         rows = context[mask]                                              # (R,) context words, by window
         n = mask.sum(axis=1)                                              # (B,) context words per window
         has = n > 0                                                       # windows without context: no-ops
-        h = np.zeros((len(n), W_in.shape[1]), dtype=W_in.dtype)
-        if rows.size:                                                     # h_b: mean of its rows (B, D)
-            h[has] = np.add.reduceat(W_in[rows], (np.cumsum(n) - n)[has], axis=0) / n[has, None]
+        h = np.einsum("bc,bcd->bd", mask.astype(W_in.dtype), W_in[context]) / np.maximum(n, 1)[:, None]
         g = _sigmoid(np.einsum("bkd,bd->bk", Y, h))                       # (B, K+1)
         g *= live * has[:, None]
         loss = _nll(g[:, 0], g[:, 1:], has)
