@@ -1,18 +1,19 @@
-"""Skip-gram with negative sampling on gensim's wiki sample: ours (NumPy, torch) vs gensim, in one process.
+"""word2vec (skip-gram and CBOW, negative sampling) on gensim's wiki sample: ours (NumPy, torch) vs gensim, in one process.
 
 Same corpus (about 453k tokens, articles cut at 10,000 tokens, the longest sentence gensim reads whole) and
 the same settings for all: vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, alpha 0.025 ->
 0.0001, 5 epochs. gensim runs with workers=2. Each timing covers building the vocabulary and training.
 Quality: Spearman rho on the WordSim353 pairs the vocabulary covers. The implementations alternate
 within each repetition, so load from other processes hits all alike; we print each run and the ratios of
-the median times to gensim's (lower is better).
+the median times to gensim's with the same model (lower is better), and the mean and standard deviation
+of rho over the repetitions (gensim's two threads are not deterministic, so one seed says little).
 
     python benchmarks/bench_word2vec.py [--reps 1] [--epochs 5] [--batch-size 256] [--only numpy,gensim]
                                         [--torch-threads 1]
 
 "numpy" is one thread (whatever BLAS threads NumPy's small matrix products use), "numpy-2threads" two
 Hogwild threads like gensim's 2 workers, "torch" one thread of batches with --torch-threads intra-op
-threads.
+threads. The same names with "-cbow" train CBOW (gensim's cbow_mean=1) instead of skip-gram.
 """
 from __future__ import annotations
 
@@ -32,16 +33,17 @@ SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025,
 MIN_COUNT = 5
 
 
-def run_gensim(sentences, epochs, seed):
+def run_gensim(sentences, epochs, seed, sg=True):
     start = time.perf_counter()
-    m = GensimWord2Vec(sentences, sg=1, min_count=MIN_COUNT, epochs=epochs, workers=2, seed=seed, **SETTINGS)
+    m = GensimWord2Vec(sentences, sg=int(sg), min_count=MIN_COUNT, epochs=epochs, workers=2, seed=seed,
+                       **SETTINGS)
     return time.perf_counter() - start, m.wv.index_to_key, m.wv.vectors
 
 
-def run_ours(cls, sentences, epochs, seed, batch_size, workers=1):
+def run_ours(cls, sentences, epochs, seed, batch_size, workers=1, sg=True):
     start = time.perf_counter()
     vocab = WordVocab(sentences, MIN_COUNT)
-    m = cls(vocab, sg=True, seed=seed, batch_size=batch_size, workers=workers, **SETTINGS).train(sentences, epochs)
+    m = cls(vocab, sg=sg, seed=seed, batch_size=batch_size, workers=workers, **SETTINGS).train(sentences, epochs)
     return time.perf_counter() - start, vocab.words, m.vectors
 
 
@@ -57,16 +59,22 @@ def main():
     torch.set_num_threads(args.torch_threads)
     sentences = wiki_sample()              # parsed once (about 2 s), outside every timing
     pairs = word_pairs("wordsim353")
-    runners = {"gensim": lambda seed: run_gensim(sentences, args.epochs, seed),
-               "numpy": lambda seed: run_ours(NumpyWord2Vec, sentences, args.epochs, seed, args.batch_size),
-               "numpy-2threads": lambda seed: run_ours(NumpyWord2Vec, sentences, args.epochs, seed, args.batch_size, 2),
-               "torch": lambda seed: run_ours(TorchWord2Vec, sentences, args.epochs, seed, args.batch_size)}
+    runners = {}
+    for suffix, sg in (("", True), ("-cbow", False)):
+        runners.update({
+            "gensim" + suffix: lambda seed, sg=sg: run_gensim(sentences, args.epochs, seed, sg),
+            "numpy" + suffix: lambda seed, sg=sg: run_ours(NumpyWord2Vec, sentences, args.epochs, seed,
+                                                           args.batch_size, sg=sg),
+            "numpy-2threads" + suffix: lambda seed, sg=sg: run_ours(NumpyWord2Vec, sentences, args.epochs, seed,
+                                                                    args.batch_size, 2, sg=sg),
+            "torch" + suffix: lambda seed, sg=sg: run_ours(TorchWord2Vec, sentences, args.epochs, seed,
+                                                           args.batch_size, sg=sg)})
     names = [n for n in args.only.split(",") if n]
     unknown = set(names) - set(runners)
     if unknown:
         ap.error(f"--only takes names from {sorted(runners)}; got {sorted(unknown)}")
     print(f"wiki sample: {sum(map(len, sentences))} tokens in {len(sentences)} sentences; "
-          f"skip-gram NS, {args.epochs} epochs, batch of {args.batch_size} windows for ours; "
+          f"negative sampling, {args.epochs} epochs, batch of {args.batch_size} windows for ours; "
           f"torch threads {torch.get_num_threads()}")
     times = {n: [] for n in names}
     rhos = {n: [] for n in names}
@@ -76,14 +84,15 @@ def main():
             rho, used = similarity_rho(words, vectors, pairs)
             times[name].append(seconds)
             rhos[name].append(rho)
-            print(f"rep {rep}: {name:6s} {seconds:6.1f} s   WordSim353 rho {rho:.3f} ({used} pairs)", flush=True)
-    print("\n| implementation | median time | time / gensim | WordSim353 rho (median) |")
+            print(f"rep {rep}: {name:19s} {seconds:6.1f} s   WordSim353 rho {rho:.3f} ({used} pairs)", flush=True)
+    print("\n| implementation | median time | time / gensim (same model) | WordSim353 rho, mean ± sd |")
     print("| --- | --- | --- | --- |")
-    base = statistics.median(times["gensim"]) if "gensim" in times else float("nan")
     for name in names:
+        base = "gensim" + ("-cbow" if name.endswith("-cbow") else "")
         t = statistics.median(times[name])
-        print(f"| {name} | {t:.1f} s | {t / base:.2f}x | {statistics.median(rhos[name]):.3f} |")
-
+        ratio = t / statistics.median(times[base]) if base in times else float("nan")
+        sd = statistics.stdev(rhos[name]) if len(rhos[name]) > 1 else float("nan")
+        print(f"| {name} | {t:.1f} s | {ratio:.2f}x | {statistics.mean(rhos[name]):.3f} ± {sd:.3f} |")
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import WordVocab, wiki_sample, word_pairs
-from .scratch.embedding_eval import similarity_rho
+from .scratch.embedding_eval import random_pair_cosine, similarity_rho
 from .scratch.word2vec import Word2Vec
 
 # the chapter's slice: the first SLICE_TOKENS tokens of the wiki sample, in its 10,000-token sentences
@@ -36,26 +36,47 @@ def chapter_corpus(tokens: int = SLICE_TOKENS) -> list[list[str]]:
 
 @dataclass
 class Run:
-    """One trained model: its words (V,), vectors (V, D), training seconds and WordSim353 / SimLex-999 rho."""
+    """One trained model: its words (V,), vectors (V, D), training seconds, WordSim353 / SimLex-999 rho (and
+    the numbers of pairs they cover), the same rho for the centred vectors (the mean vector subtracted),
+    and the mean cosine of random word pairs (``RANDOM_PAIRS`` pairs, drawn with seed 0)."""
     name: str
     words: list
     vectors: np.ndarray
     seconds: float
     wordsim: float
     simlex: float
+    n_wordsim: int = 0
+    n_simlex: int = 0
+    wordsim_centred: float = float("nan")
+    simlex_centred: float = float("nan")
+    random_cosine: float = float("nan")
+
+
+RANDOM_PAIRS = 20_000
+
+
+def centred(vectors) -> np.ndarray:
+    """The vectors (V, D) minus their mean vector: what stays once the direction all words share is gone."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    return vectors - vectors.mean(axis=0)
 
 
 def _evaluate(name, words, vectors, seconds) -> Run:
-    ws, _ = similarity_rho(words, vectors, word_pairs("wordsim353"))
-    sl, _ = similarity_rho(words, vectors, word_pairs("simlex999"))
-    return Run(name, list(words), np.asarray(vectors), seconds, ws, sl)
+    ws, n_ws = similarity_rho(words, vectors, word_pairs("wordsim353"))
+    sl, n_sl = similarity_rho(words, vectors, word_pairs("simlex999"))
+    c = centred(vectors)
+    return Run(name, list(words), np.asarray(vectors), seconds, ws, sl, n_ws, n_sl,
+               similarity_rho(words, c, word_pairs("wordsim353"))[0],
+               similarity_rho(words, c, word_pairs("simlex999"))[0],
+               random_pair_cosine(vectors, RANDOM_PAIRS, 0))
 
 
 def train_ours(sentences, seed: int, sg: bool = True) -> Run:
     start = time.perf_counter()
     vocab = WordVocab(sentences, MIN_COUNT)
     model = Word2Vec(vocab, sg=sg, seed=seed, batch_size=BATCH_SIZE, **SETTINGS).train(sentences, EPOCHS)
-    return _evaluate("ours (NumPy)", vocab.words, model.vectors, time.perf_counter() - start)
+    return _evaluate("ours (NumPy)" + ("" if sg else ", CBOW"), vocab.words, model.vectors,
+                     time.perf_counter() - start)
 
 
 def train_gensim(sentences, seed: int, sg: bool = True, workers: int = 2) -> Run:
@@ -64,4 +85,22 @@ def train_gensim(sentences, seed: int, sg: bool = True, workers: int = 2) -> Run
     start = time.perf_counter()
     model = GensimWord2Vec(sentences, sg=int(sg), min_count=MIN_COUNT, epochs=EPOCHS, workers=workers,
                            seed=seed, **SETTINGS)
-    return _evaluate("gensim", model.wv.index_to_key, model.wv.vectors, time.perf_counter() - start)
+    return _evaluate("gensim" + ("" if sg else ", CBOW"), model.wv.index_to_key, model.wv.vectors,
+                     time.perf_counter() - start)
+
+
+SEEDS = range(5)
+STUDY = ("ours", "gensim", "ours CBOW", "gensim CBOW")
+
+
+def seed_study(seeds=SEEDS) -> dict[str, list[Run]]:
+    """The chapter's comparison over seeds: for each seed, skip-gram and CBOW, ours and gensim's, on the
+    chapter's slice with the chapter's settings. Returns ``{name: [Run per seed]}`` for the names of
+    ``STUDY``. ``seeds`` may be wrapped in a progress bar."""
+    corpus = chapter_corpus()
+    out = {name: [] for name in STUDY}
+    for seed in seeds:
+        for name in STUDY:
+            train = train_gensim if name.startswith("gensim") else train_ours
+            out[name].append(train(corpus, seed, sg=not name.endswith("CBOW")))
+    return out

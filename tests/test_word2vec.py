@@ -60,29 +60,83 @@ def test_numpy_matches_torch_autograd_on_a_fixed_batch(model):
     assert rel_error(g_out.dense(V), T_out.grad.numpy()) < 1e-12
 
 
+def reference_window_update(W_in, W_out, context, mask, centre, negatives, lr, cbow):
+    """The C code's and gensim's update of B windows, written again in torch (autograd does the calculus).
+
+    Noise words equal to the centre word are dropped. Skip-gram: W -= lr * dL/dW for the loss of all the
+    windows' (context, centre) pairs. CBOW: h_b is a leaf (the mean of the window's context rows); W_out
+    -= lr * dL/dW_out, and every context row of window b gets -lr * dL/dh_b (not divided by n_b)."""
+    W_in_t, W_out_t = torch.tensor(W_in), torch.tensor(W_out, requires_grad=True)
+    new_in = W_in_t.clone()
+    L = torch.zeros((), dtype=torch.float64)
+    for b in range(len(centre)):
+        ctx = [int(c) for c, m in zip(context[b], mask[b]) if m]
+        if not ctx:
+            continue
+        noise = [int(n) for n in negatives[b] if n != centre[b]]
+        if cbow:
+            h = W_in_t[ctx].mean(dim=0).requires_grad_()
+            inputs = [h]
+        else:
+            inputs = [W_in_t[c].clone().requires_grad_() for c in ctx]
+        Lb = sum(-torch.nn.functional.logsigmoid(W_out_t[int(centre[b])] @ v)
+                 - sum((torch.nn.functional.logsigmoid(-(W_out_t[n] @ v)) for n in noise),
+                       torch.zeros((), dtype=torch.float64)) for v in inputs)
+        grads = torch.autograd.grad(Lb, inputs, retain_graph=True)
+        for c, g in zip(ctx, grads * len(ctx) if cbow else grads):
+            new_in[c] -= lr * g
+        L = L + Lb
+    L.backward()
+    return L.item(), new_in.numpy(), (W_out_t - lr * W_out_t.grad).detach().numpy()
+
+
 @pytest.mark.parametrize("cbow", [False, True])
-def test_window_step_is_sgd_on_the_loss_with_the_windows_negatives(cbow):
-    """The fast step equals W -= lr * dL/dW, L = the per-pair loss with each window's negatives repeated."""
+def test_window_step_is_the_c_codes_update(cbow):
+    """The fast step equals the C code's and gensim's update, computed independently by torch autograd:
+    for CBOW each context row moves by -lr * dL/dh (the step that once divided it by n_b learnt nothing at
+    scale), and a noise word equal to the centre word is skipped (the batch has one such collision)."""
     W_in, W_out, _, centre, negatives, context, mask = batch(2)
+    negatives[1, 1] = centre[1]                                   # a second collision, in another window
+    mask[3] = False                                               # and a window without context
     lr = 0.1
-    if cbow:
-        L, g_in, g_out = w2v.cbow_loss(W_in, W_out, context, mask, centre, negatives)
-    else:
-        b, j = np.nonzero(mask)
-        L, g_in, g_out = w2v.sgns_loss(W_in, W_out, context[b, j], centre[b], negatives[b])
+    L, ref_in, ref_out = reference_window_update(W_in, W_out, context, mask, centre, negatives, lr, cbow)
     A, Bm = W_in.copy(), W_out.copy()
     step_loss = w2v.window_step(A, Bm, context, mask, centre, negatives, lr, cbow=cbow)
     assert step_loss == pytest.approx(L, rel=1e-12)
-    np.testing.assert_allclose(A, W_in - lr * g_in.dense(V), rtol=0, atol=1e-14)
-    np.testing.assert_allclose(Bm, W_out - lr * g_out.dense(V), rtol=0, atol=1e-14)
-    # the torch twin of the step's loss has the same gradients (sparse in torch, densified here)
-    T_in, T_out = torch.tensor(W_in, requires_grad=True), torch.tensor(W_out, requires_grad=True)
-    tl = tw2v.window_loss(T_in, T_out, torch.from_numpy(context), torch.from_numpy(mask),
-                          torch.from_numpy(centre), torch.from_numpy(negatives), cbow=cbow)
-    tl.backward()
-    assert tl.item() == pytest.approx(L, rel=1e-12)
-    assert rel_error(T_in.grad.to_dense().numpy(), g_in.dense(V)) < 1e-12
-    assert rel_error(T_out.grad.to_dense().numpy(), g_out.dense(V)) < 1e-12
+    np.testing.assert_allclose(A, ref_in, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(Bm, ref_out, rtol=0, atol=1e-13)
+    assert not np.allclose(A, W_in) and not np.allclose(Bm, W_out)
+
+
+def test_window_step_cbow_moves_context_rows_by_the_gradient_of_the_mean():
+    """Central differences, independent of any autograd: for one CBOW window with n context words, each
+    context row moves by -lr * dL/dh, i.e. n times -lr * dL/dW_in[row] (the loss's own gradient)."""
+    rng = np.random.default_rng(5)
+    W_in, W_out = rng.standard_normal((V, D)), rng.standard_normal((V, D))
+    context, mask = np.array([[1, 2, 3, 4]]), np.array([[True, True, True, False]])
+    centre, negatives = np.array([7]), np.array([[8, 9, 10]])
+    fd = numerical_gradient(lambda: w2v.cbow_loss(W_in, W_out, context, mask, centre, negatives)[0], W_in)
+    A = W_in.copy()
+    w2v.window_step(A, W_out.copy(), context, mask, centre, negatives, 0.1, cbow=True)
+    np.testing.assert_allclose(A - W_in, -0.1 * 3 * fd, rtol=0, atol=1e-9)
+
+
+def test_torch_twin_loss_has_the_window_steps_gradients():
+    """The torch twin of the step's loss (sparse lookups) has the gradients of the per-pair loss."""
+    W_in, W_out, _, centre, negatives, context, mask = batch(2)
+    for cbow in (False, True):
+        if cbow:
+            L, g_in, g_out = w2v.cbow_loss(W_in, W_out, context, mask, centre, negatives)
+        else:
+            b, j = np.nonzero(mask)
+            L, g_in, g_out = w2v.sgns_loss(W_in, W_out, context[b, j], centre[b], negatives[b])
+        T_in, T_out = torch.tensor(W_in, requires_grad=True), torch.tensor(W_out, requires_grad=True)
+        tl = tw2v.window_loss(T_in, T_out, torch.from_numpy(context), torch.from_numpy(mask),
+                              torch.from_numpy(centre), torch.from_numpy(negatives), cbow=cbow)
+        tl.backward()
+        assert tl.item() == pytest.approx(L, rel=1e-12)
+        assert rel_error(T_in.grad.to_dense().numpy(), g_in.dense(V)) < 1e-12
+        assert rel_error(T_out.grad.to_dense().numpy(), g_out.dense(V)) < 1e-12
 
 
 @pytest.mark.parametrize("R,layers", [(0, 4), (50, 4), (500, 2), (500, 1)])
@@ -178,12 +232,15 @@ def one_torch_thread():
     torch.set_num_threads(before)
 
 
-def test_numpy_and_torch_trainers_learn_and_agree(one_torch_thread):
+@pytest.mark.parametrize("sg", [True, False])
+def test_numpy_and_torch_trainers_learn_and_agree(one_torch_thread, sg):
     sents = lee_background()
     vocab = WordVocab(sents, 5)
-    a = w2v.Word2Vec(vocab, vector_size=20, batch_size=256, seed=3, dtype=np.float64).train(sents, epochs=2)
-    b = tw2v.Word2Vec(vocab, vector_size=20, batch_size=256, seed=3, dtype=np.float64).train(sents, epochs=2)
-    assert a.losses[1] < a.losses[0] < 6 * np.log(2)          # 6 log 2: the loss per pair at W_out = 0
+    kw = dict(vector_size=20, batch_size=256, seed=3, dtype=np.float64, sg=sg)
+    a = w2v.Word2Vec(vocab, **kw).train(sents, epochs=2)
+    b = tw2v.Word2Vec(vocab, **kw).train(sents, epochs=2)
+    # 6 log 2: the loss per pair (skip-gram) or per window (CBOW) at W_out = 0
+    assert a.losses[1] < a.losses[0] < 6 * np.log(2)
     np.testing.assert_allclose(a.losses, b.losses, rtol=1e-6)   # same samples, same steps, same losses
     np.testing.assert_allclose(a.vectors, b.vectors, rtol=0, atol=1e-8)
 
@@ -246,3 +303,34 @@ def test_similarity_rho_and_analogies_match_gensims_evaluation(gensim_lee, tmp_p
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_rho_interval_covers_the_true_spearman_rho_95_percent_of_the_time():
+    """Simulated: n = 155 pairs from a bivariate normal of correlation r, whose population Spearman rho is
+    (6 / pi) arcsin(r / 2); the 95 % interval should hold it in about 95 % of 4,000 samples."""
+    rng = np.random.default_rng(0)
+    n, r, reps = 155, 0.3, 4000
+    rho_true = 6 / np.pi * np.arcsin(r / 2)
+    x = rng.standard_normal((reps, n))
+    y = r * x + np.sqrt(1 - r * r) * rng.standard_normal((reps, n))
+    rx, ry = (np.argsort(np.argsort(a, axis=1), axis=1).astype(float) for a in (x, y))
+    rx -= rx.mean(axis=1, keepdims=True)
+    ry -= ry.mean(axis=1, keepdims=True)
+    rhos = np.sum(rx * ry, axis=1) / np.sqrt(np.sum(rx * rx, axis=1) * np.sum(ry * ry, axis=1))
+    assert ev.spearman(x[0], y[0]) == pytest.approx(rhos[0], abs=1e-12)
+    inside = [lo <= rho_true <= hi for lo, hi in (ev.rho_interval(float(p), n)[1:] for p in rhos)]
+    assert 0.935 <= np.mean(inside) <= 0.965, np.mean(inside)
+    se, lo, hi = ev.rho_interval(0.0, 103)
+    assert se == pytest.approx(np.sqrt(1.06 / 100)) and hi == pytest.approx(-lo) == pytest.approx(np.tanh(1.96 * se), rel=1e-4)
+
+
+def test_random_pair_cosine_is_the_mean_over_all_pairs():
+    rng = np.random.default_rng(1)
+    vectors = 2.0 + rng.standard_normal((40, 5))                   # one shared direction (1, ..., 1)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cos = unit @ unit.T
+    exact = cos[~np.eye(40, dtype=bool)].mean()
+    assert ev.random_pair_cosine(vectors, 200_000, 0) == pytest.approx(exact, abs=0.005)
+    assert exact > 0.5
+    centred = vectors - vectors.mean(axis=0)
+    assert abs(ev.random_pair_cosine(centred, 200_000, 0)) < 0.05   # all pairs of centred rows: -1/39

@@ -42,7 +42,7 @@ from .conv import Conv2d, conv2d_backward, conv2d_forward
 from .deep_transition import DeepRNN, DeepTransitionCell, deep_rnn_parameters
 from .dropout import variational_masks
 from .eeg_baselines import ConvOnly, RecurrentOnly
-from .embedding_eval import analogy_accuracy, most_similar, similarity_rho, spearman
+from .embedding_eval import analogy_accuracy, most_similar, random_pair_cosine, rho_interval, similarity_rho, spearman
 from .engine import truncation_windows
 from .functional import log_softmax, sigmoid, softmax
 from .gradcheck import numerical_gradient, numerical_gradient_array, rel_error
@@ -100,7 +100,7 @@ __all__ = [
     "numerical_gradient", "numerical_gradient_array", "rel_error",
     "Word2Vec", "sgns_loss", "cbow_loss", "window_step", "scatter_add_rows", "keep_probability",
     "noise_distribution", "noise_table", "draw_negatives", "reduced_windows", "window_pairs", "window_contexts",
-    "spearman", "similarity_rho", "most_similar", "analogy_accuracy",
+    "spearman", "similarity_rho", "most_similar", "analogy_accuracy", "rho_interval", "random_pair_cosine",
     "SecondOrder", "SecondOrderCell", "RMLP", "RMLPCell", "rtrl", "operation_counts",
     "Hopfield", "hebbian_weights", "energy", "recall", "overlap", "corrupt", "recall_overlap",
     "DeepRNN", "DeepTransitionCell", "deep_rnn_parameters",

@@ -91,3 +91,37 @@ def analogy_accuracy(words, vectors, questions) -> tuple[float, int]:
             scores[rows, col] = -np.inf
         correct += int(np.sum(np.argmax(scores, axis=1) == d))
     return correct / len(q), len(q)
+
+
+def rho_interval(rho: float, n: int, level: float = 0.95) -> tuple[float, float, float]:
+    r"""Standard error and confidence interval of a Spearman rho measured on n pairs.
+
+    Fisher's transform z = artanh(rho) is close to normal with standard error
+    :math:`\sqrt{1.06 / (n - 3)}` for Spearman's rho (Fieller, Hartley and Pearson 1957; 1 / sqrt(n - 3)
+    for Pearson's r). Returns ``(se, low, high)``: se of z, and the interval tanh(z -+ q se) with q the
+    normal quantile of ``level`` (1.96 for 0.95).
+    """
+    if not (isinstance(n, (int, np.integer)) and n > 3):
+        raise ValueError(f"n (the number of pairs) must be an integer > 3; got {n!r}")
+    if not -1 < rho < 1:
+        raise ValueError(f"rho must lie strictly between -1 and 1; got {rho!r}")
+    from statistics import NormalDist
+
+    q = NormalDist().inv_cdf(0.5 + level / 2)
+    se = float(np.sqrt(1.06 / (n - 3)))
+    z = np.arctanh(rho)
+    return se, float(np.tanh(z - q * se)), float(np.tanh(z + q * se))
+
+
+def random_pair_cosine(vectors, n_pairs: int, rng) -> float:
+    """Mean cosine of ``n_pairs`` random pairs of distinct rows of ``vectors`` (V, D), drawn uniformly.
+
+    Near 0 for directions spread evenly in D dimensions; near 1 when the vectors share one direction.
+    """
+    unit = _unit(vectors)
+    if len(unit) < 2:
+        raise ValueError(f"vectors must have at least 2 rows; got {len(unit)}")
+    rng = np.random.default_rng(rng)
+    i = rng.integers(0, len(unit), n_pairs)
+    j = (i + rng.integers(1, len(unit), n_pairs)) % len(unit)      # j != i
+    return float(np.mean(np.sum(unit[i] * unit[j], axis=1)))

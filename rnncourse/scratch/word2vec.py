@@ -10,7 +10,8 @@ Skip-gram with negative sampling (SGNS), one (input word c, output word o) pair 
            \qquad v = W_{in}[c],\ u = W_{out}[\cdot]
 
 with :math:`\partial L/\partial s = \sigma(s) - y` for each score s (y = 1 for o, 0 for the n_k).
-CBOW replaces :math:`v_c` by the mean h of the context rows and predicts the centre word.
+CBOW replaces :math:`v_c` by the mean h of the context rows and predicts the centre word; its trainer
+(``window_step``) moves every context row by the gradient with respect to h, as the C code and gensim do.
 
 The pieces, each testable on its own:
 
@@ -314,41 +315,57 @@ def scatter_add_rows(W: np.ndarray, rows: np.ndarray, values: np.ndarray, alpha:
 
 
 def window_step(W_in, W_out, context, mask, centre, negatives, lr, cbow=False):
-    """One SGD step on B windows, in place; returns the batch loss.
+    r"""One SGD step on B windows, in place, with the C code's and gensim's update rules; returns the loss.
 
     context, mask (B, C): each window's context words; centre (B,): its centre word; negatives (B, K),
-    shared by all pairs of the window. Skip-gram (cbow=False), as in the C code, reads each context
-    word's embedding and predicts the centre word: the pairs (context[b, j], centre[b]) for unmasked j,
-    i.e. ``sgns_loss`` with the window's negatives repeated for each of its pairs. CBOW predicts the centre
-    from the mean of the context rows (``cbow_loss``). All gradients come from the parameters before the
-    step; repeated rows are summed (``scatter_add_rows``).
+    shared by all pairs of the window. A noise word equal to the window's centre word is skipped (it
+    neither scores nor updates), as in the C code and gensim.
+
+    Skip-gram (cbow=False), as in the C code, reads each context word's embedding and predicts the centre
+    word: the pairs (context[b, j], centre[b]) for unmasked j, and the step is ``W -= lr * dL/dW`` for the
+    per-pair loss of :func:`sgns_loss` with the window's negatives repeated for each of its pairs.
+
+    CBOW predicts the centre from the mean h_b of the n_b context rows (:func:`cbow_loss`). W_out gets
+    ``-lr * dL/dW_out``; every context row gets ``-lr * dL/dh_b``, the gradient with respect to the mean
+    itself, which is n_b times the row's own gradient ``dL/dh_b / n_b``. That is the C code's and gensim's
+    rule (``cbow_mean=1``): dividing by n_b as well makes the context rows learn n_b times (about 6 times)
+    slower, too slowly to learn anything in a few epochs.
+
+    All gradients come from the parameters before the step; repeated rows are summed
+    (``scatter_add_rows``). A CBOW window with no unmasked context word changes nothing and adds no loss.
     """
-    Y = W_out[np.concatenate([centre[:, None], negatives], axis=1)]      # (B, K+1, D)
-    m = mask.astype(W_in.dtype)
+    targets = np.concatenate([centre[:, None], negatives], axis=1)       # (B, K+1)
+    Y = W_out[targets]                                                    # (B, K+1, D)
+    live = np.ones(targets.shape, dtype=W_in.dtype)
+    live[:, 1:] = negatives != centre[:, None]                            # skip noise words == centre
     if cbow:
-        n = m.sum(axis=1)
-        h = np.einsum("bc,bcd->bd", m, W_in[context]) / n[:, None]       # (B, D)
-        s = np.matmul(Y, h[:, :, None])[:, :, 0]                          # (B, K+1)
-        g = _sigmoid(s)
-        loss = _nll(g[:, 0], g[:, 1:])
-        g[:, 0] -= 1.0
+        rows = context[mask]                                              # (R,) context words, by window
+        n = mask.sum(axis=1)                                              # (B,) context words per window
+        has = n > 0                                                       # windows without context: no-ops
+        h = np.einsum("bc,bcd->bd", mask.astype(W_in.dtype), W_in[context]) / np.maximum(n, 1)[:, None]
+        g = _sigmoid(np.einsum("bkd,bd->bk", Y, h))                       # (B, K+1)
+        g *= live * has[:, None]
+        loss = _nll(g[:, 0], g[:, 1:], has)
+        g[:, 0] -= has
         g *= -lr                                                          # dL/ds, times -lr
-        dh = np.matmul(g[:, None, :], Y)[:, 0, :] / n[:, None]
+        dh = np.einsum("bk,bkd->bd", g, Y)                                # -lr dL/dh (B, D), not / n
         dY = g[:, :, None] * h[:, None, :]
-        dX = np.broadcast_to(dh[:, None, :], (*mask.shape, W_in.shape[1]))[mask]
+        dX = dh[np.repeat(np.arange(len(n)), n)]                          # one copy per context row
     else:
+        m = mask.astype(W_in.dtype)
         X = W_in[context]                                                 # (B, C, D)
         s = np.matmul(X, Y.transpose(0, 2, 1))                            # (B, C, K+1)
         g = _sigmoid(s)
-        g *= m[:, :, None]
+        g *= m[:, :, None] * live[:, None, :]
         loss = _nll(g[:, :, 0], g[:, :, 1:], m)
         g[:, :, 0] -= m
         g *= -lr                                                          # dL/ds, times -lr
+        rows = context[mask]
         dX = np.matmul(g, Y)[mask]                                        # (pairs, D)
         dY = np.matmul(g.transpose(0, 2, 1), X)                           # (B, K+1, D)
     D = W_in.shape[1]
-    scatter_add_rows(W_in, context[mask], dX)            # dX, dY already carry the factor -lr
-    scatter_add_rows(W_out, np.concatenate([centre[:, None], negatives], axis=1).reshape(-1), dY.reshape(-1, D))
+    scatter_add_rows(W_in, rows, dX)                     # dX, dY already carry the factor -lr
+    scatter_add_rows(W_out, targets.reshape(-1), dY.reshape(-1, D))
     return loss
 
 
@@ -407,6 +424,7 @@ class Word2Vec:
             raise ValueError("no token of sentences is in the vocabulary")
         # the learning rate decays with the fraction of (pre-subsampling) words seen, as in the C code
         total = epochs * len(ids)
+        cbow = not self.sg
         for epoch in range(epochs):
             kept = self.rng.random(len(ids)) < self.keep[ids]
             w, s = ids[kept], sent[kept]
@@ -427,7 +445,7 @@ class Word2Vec:
                     b = order[a:a + self.batch_size]
                     done = (epoch * len(ids) + a * words_per_window) / total
                     lr = max(self.alpha - (self.alpha - self.min_alpha) * done, self.min_alpha)
-                    loss += self._step(ctx_words[b], mask[b], w[b], negs[a:a + self.batch_size], lr, not self.sg)
+                    loss += self._step(ctx_words[b], mask[b], w[b], negs[a:a + self.batch_size], lr, cbow)
                 return loss
 
             if self.workers == 1:
@@ -435,6 +453,7 @@ class Word2Vec:
             else:   # Hogwild: each thread takes every workers-th batch; NumPy releases the GIL in its loops
                 with ThreadPoolExecutor(self.workers) as pool:
                     loss = sum(pool.map(run, [starts[t::self.workers] for t in range(self.workers)]))
-            self.losses.append(loss / max(int(mask[has].sum()), 1))
+            # the mean loss per pair (skip-gram) or per window (CBOW)
+            self.losses.append(loss / max(int(has.sum() if cbow else mask[has].sum()), 1))
         self.seconds += time.perf_counter() - start
         return self
