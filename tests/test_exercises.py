@@ -145,4 +145,4 @@ def test_check_explains_a_notebook_it_cannot_read(tmp_path):
     path = tmp_path / "garbage.ipynb"
     path.write_text("not json")
     proc = _check(path)
-    assert proc.returncode == 2 and "cannot read" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "cannot read" in proc.stderr and "Traceback" not in proc.stdout + proc.stderr

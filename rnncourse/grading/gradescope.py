@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -86,6 +87,7 @@ def run(assignment_name: str, root: str, limits=None) -> int:
     from .secret import read_secret
     from .workers import grade_all
 
+    started = time.monotonic()
     root_path, assignment = Path(root), assignments.get(assignment_name)
     results_dir = root_path / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -99,11 +101,12 @@ def run(assignment_name: str, root: str, limits=None) -> int:
         job = {"path": str(notebook), "student": "submission", "assignment": assignment, "secret": secret,
                "limits": limits}
         result = grade_all([job], 1)[0]
+    result.execution_time = time.monotonic() - started
     staging = tempfile.mkdtemp(prefix="rnncourse-gradescope-")
     try:
         write_reports([result], staging, assignment)
         shutil.copyfile(os.path.join(staging, "submission", "results.json"), results_dir / "results.json")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"{notebook}: {result.score:g} / {result.max_score:g}", file=sys.stderr)
+    print(f"{notebook or 'no notebook submitted'}: {result.score:g} / {result.max_score:g}", file=sys.stderr)
     return 0
