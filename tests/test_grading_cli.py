@@ -227,3 +227,20 @@ def test_unicode_student_names_keep_their_letters(tmp_path):
     folders = [p.name for p in tmp_path.iterdir() if p.is_dir()]
     assert folders == ["Zoë_Ångström_gru_final"], folders
     assert _rows(tmp_path)[0]["student"] == name
+
+
+def test_classroom_template_has_one_step_per_part_with_its_points():
+    import yaml
+
+    from rnncourse.grading import assignments
+
+    workflow = yaml.safe_load((ROOT / ".github" / "classroom" / "autograding.yml").read_text())
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    graders = [s for s in steps if "autograding-command-grader" in s.get("uses", "")]
+    spec = assignments.get("gru")
+    assert [s["with"]["test-name"] for s in graders] == [p.name for p in spec.parts]
+    for step, part in zip(graders, spec.parts):
+        assert step["with"]["command"].endswith(f"--part {part.name}")
+        assert step["with"]["max-score"] == part.points
+    reporter = steps[-1]
+    assert reporter["with"]["runners"].split(",") == [s["id"] for s in graders]
