@@ -149,7 +149,7 @@ def student(tmp_path_factory, dist):
     install = _ok(_run([sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--find-links", dist["wheel"].parent,
                         f"rnncourse=={rnncourse.__version__}"], env=env, cwd=work))
     return {"python": python, "bin": venv / "bin", "site_packages": site_packages, "work": work, "env": env,
-            "pip_output": install.stdout}
+            "pip_output": install.stdout, "deps": deps}
 
 
 def test_rnncourse_is_installed_from_the_wheel_only(student):
@@ -161,6 +161,38 @@ def test_rnncourse_is_installed_from_the_wheel_only(student):
     for entry in map(Path, filter(None, path)):
         assert not entry.resolve().is_relative_to(ROOT), f"{entry} is in the repository"
         assert entry == student["site_packages"] or not (entry / "rnncourse").exists(), f"{entry} holds rnncourse"
+
+
+def test_gradescope_zip_from_the_wheel_install_grades_in_an_autograder_layout(student, tmp_path):
+    """Built by the wheel-only install (no source tree anywhere), the zip carries its own wheel; installed
+    into a fresh environment as setup.sh installs it, run_autograder grades a submission there."""
+    secret = tmp_path / "secret"
+    secret.write_text("wheel-gradescope-secret\n")
+    secret.chmod(0o600)
+    zip_path = student["work"] / "autograder-rnn-bptt.zip"
+    _ok(_run([student["bin"] / "rnncourse", "gradescope", "rnn-bptt", "--secret-file", secret, "--out", zip_path],
+             env=student["env"], cwd=student["work"]))
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(root / "source")
+    wheels = sorted((root / "source").glob("rnncourse-*-py3-none-any.whl"))
+    assert len(wheels) == 1 and "./rnncourse-*-py3-none-any.whl" in (root / "source" / "setup.sh").read_text()
+    image = tmp_path / "image"                    # the autograder image: a fresh venv, setup.sh's install, offline
+    _ok(_run([sys.executable, "-m", "venv", "--without-pip", image]))
+    python = image / "bin" / "python"
+    purelib = Path(_ok(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])).stdout.strip())
+    (purelib / "rnncourse_test_dependencies.pth").write_text(f"import site; site.addsitedir({str(student['deps'])!r})\n")
+    _ok(_run([sys.executable, "-m", "pip", "--python", python, "install", "--no-index", wheels[0]], env=student["env"],
+             cwd=root / "source"))
+    (root / "run_autograder").write_bytes((root / "source" / "run_autograder").read_bytes())
+    (root / "submission").mkdir()
+    shutil.copy(ROOT / "solutions" / "rnn-bptt.ipynb", root / "submission" / "homework.ipynb")
+    env = {**student["env"], "PATH": f"{image / 'bin'}:/usr/bin:/bin", "RNNCOURSE_AUTOGRADER_ROOT": str(root),
+           "RNNCOURSE_PYTHON": str(python)}
+    _ok(_run(["bash", root / "run_autograder"], env=env, cwd=root))
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == results["max_score"] == 100, results
+    assert results["execution_time"] > 0
 
 
 def test_version_command(student):
