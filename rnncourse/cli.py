@@ -102,6 +102,7 @@ def _secret(args, assignment_name: str, required: bool):
 
 def cmd_grade(args) -> int:
     from .grading.canary import sandbox_problem
+    from .grading.feedback import polish
     from .grading.names import collect, student_names
     from .grading.report import write_reports
     from .grading.sandbox import clean_up_after_killed_graders, is_root
@@ -128,7 +129,7 @@ def cmd_grade(args) -> int:
     n_workers = min(args.jobs or os.cpu_count() or 1, len(found))
     jobs = [{"path": str(p), "student": s, "assignment": assignment, "secret": secret, "limits": limits}
             for (p, _), s in zip(found, names)]
-    results = grade_all(jobs, n_workers)
+    results = [polish(r, assignment, p) for r, (p, _) in zip(grade_all(jobs, n_workers), found)]
     write_reports(results, args.out, assignment, {s: str(p) for (p, _), s in zip(found, names)})
     for r in results:
         print(f"{r.student:30s} {r.score:7.2f} / {r.max_score:g}")
@@ -158,6 +159,7 @@ def _only_part(assignment, part: str):
 
 
 def cmd_check(args) -> int:
+    from .grading.feedback import polish
     from .grading.grader import grade_notebook
     from .grading.notebook import NotebookError, read_submission
 
@@ -176,8 +178,8 @@ def cmd_check(args) -> int:
         raise InputError(f"{args.notebook} is for assignment {found!r}, not {assignment.name!r}; check the right file")
     if args.part:
         assignment = _only_part(assignment, args.part)
-    result = grade_notebook(args.notebook, assignment, Path(args.notebook).stem, secret="public",
-                            include_hidden=False, limits=_limits(args))
+    result = polish(grade_notebook(args.notebook, assignment, Path(args.notebook).stem, secret="public",
+                                   include_hidden=False, limits=_limits(args)), assignment, args.notebook)
     passed = result.score == result.max_score
     if args.json:
         print(json.dumps({"assignment": assignment.name, "part": args.part, "score": result.score,

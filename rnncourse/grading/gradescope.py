@@ -129,6 +129,7 @@ def run(assignment_name: str, root: str, limits=None) -> int:
     """Grade the submission under ``root``/submission into ``root``/results/results.json."""
     from . import assignments
     from .canary import sandbox_problem
+    from .feedback import polish
     from .grader import Result, _result, plan
     from .report import write_reports
     from .sandbox import Limits, clean_up_after_killed_graders
@@ -152,7 +153,7 @@ def run(assignment_name: str, root: str, limits=None) -> int:
             return 3
         job = {"path": str(notebook), "student": "submission", "assignment": assignment, "secret": secret,
                "limits": limits}
-        result = grade_all([job], 1)[0]
+        result = polish(grade_all([job], 1)[0], assignment, notebook)
     result.execution_time = time.monotonic() - started
     staging = tempfile.mkdtemp(prefix="rnncourse-gradescope-")
     try:

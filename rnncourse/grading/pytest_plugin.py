@@ -88,7 +88,10 @@ class _State:
             clean_up_after_killed_graders()
             jobs = [{"path": str(p), "student": self.student(p), "assignment": self.assignment, "secret": self.secret,
                      "limits": self.limits} for p in self.wanted]
-            graded = grade_all(jobs, min(self.jobs, len(jobs)))
+            from .feedback import polish
+
+            graded = [polish(r, self.assignment, p) for r, p in zip(grade_all(jobs, min(self.jobs, len(jobs))),
+                                                                     self.wanted)]
             self.results = {str(p.resolve()): r for p, r in zip(self.wanted, graded)}
         return self.results[str(path.resolve())]
 
