@@ -295,6 +295,9 @@ def main(argv=None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE
+    except KeyboardInterrupt:
+        print("interrupted (reports are written only at the end of a run)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
