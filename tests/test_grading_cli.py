@@ -244,3 +244,9 @@ def test_classroom_template_has_one_step_per_part_with_its_points():
         assert step["with"]["max-score"] == part.points
     reporter = steps[-1]
     assert reporter["with"]["runners"].split(",") == [s["id"] for s in graders]
+
+
+def test_check_of_another_assignments_notebook_is_one_line(tmp_path):
+    shutil.copy(ROOT / "solutions" / "rnn-bptt.ipynb", tmp_path / "other.ipynb")
+    proc = rnncourse("check", "other.ipynb", "--assignment", "gru", cwd=tmp_path)
+    assert_one_line_error(proc, "is for assignment 'rnn-bptt', not 'gru'")

@@ -137,3 +137,10 @@ def test_plugin_does_nothing_and_imports_nothing_heavy_without_its_option(tmp_pa
     nbformat.write(nbformat.v4.new_notebook(), nb)
     proc = run_pytest(["-s", str(tmp_path)], cwd=tmp_path)
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr    # the notebook: not an item
+
+
+@pytest.mark.parametrize("args,message", [(["--rnncourse-assignment", "grux", "."], "unknown assignment 'grux'"),
+                                          (["--rnncourse-assignment", ASSIGNMENT, "nope/"], "no such file or folder: nope/")])
+def test_plugin_bad_input_is_a_usage_error(args, message, tmp_path):
+    proc = run_pytest(args, cwd=tmp_path)
+    assert proc.returncode == 4 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
