@@ -258,7 +258,7 @@ def test_exercise_runs_up_to_its_blanks_and_self_checks_say_what_to_do(student, 
     for cell in nb.cells[:-1]:
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
         if "selfcheck" in cell.metadata.get("tags", []):
-            assert errors and errors[0].ename == "AssertionError", f"self-check did not fail: {cell.source}"
+            assert errors and errors[0].ename == "SelfCheckFailed", f"self-check did not fail: {cell.source}"
             shown = "".join(o.get("text", "") for o in cell.outputs) + errors[0].evalue
             assert "FAIL" in shown and "NotImplementedError" in shown and "Your code here" in shown, shown
         elif errors:
