@@ -43,8 +43,11 @@ def test_zip_installs_the_pinned_stack_and_leaves_out_the_solutions(tmp_path):
         names = z.namelist()
         setup = z.read("setup.sh").decode()
     assert {"setup.sh", "run_autograder", "secret"} <= set(names)
-    assert "torch==2.13.0" in setup and "./rnncourse-src" in setup
-    assert "rnncourse-src/rnncourse/grading/runner.py" in names and "rnncourse-src/pyproject.toml" in names
+    wheels = [n for n in names if n.startswith("rnncourse-") and n.endswith("-py3-none-any.whl")]
+    assert "torch==2.13.0" in setup and "./rnncourse-*-py3-none-any.whl" in setup and len(wheels) == 1
+    with zipfile.ZipFile(_build(tmp_path)) as z, zipfile.ZipFile(z.open(wheels[0])) as wheel:
+        assert "rnncourse/grading/runner.py" in wheel.namelist()
+        assert not [n for n in wheel.namelist() if "solutions/" in n or n.endswith(".ipynb")]
     assert not [n for n in names if "solutions/" in n or n.endswith(".ipynb")]
 
 

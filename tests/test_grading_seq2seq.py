@@ -39,8 +39,8 @@ CASES = {
     "beam-returns-greedy": (lambda: _edit(BEAM_DEF, BEAM_DEF + "    return [greedy_decode(step, state, start_token, end_token, max_len)]\n"),
                             64, "beam_search"),
     # every beam_expand test and every beam_search test fails (beam width 1 then takes the WORST token)
-    "expand-keeps-the-worst": (lambda: _edit('order = np.argsort(-totals, axis=None, kind="stable")',
-                                             'order = np.argsort(totals, axis=None, kind="stable")'), 40, "beam_expand"),
+    "expand-keeps-the-worst": (lambda: _edit('order = np.argsort(-cand, axis=None, kind="stable")',
+                                             'order = np.argsort(cand, axis=None, kind="stable")'), 40, "beam_expand"),
     "returns-a-tuple": (lambda: _edit("    return sorted(finished, key=lambda hypothesis: -hypothesis[1])",
                                       "    return tuple(sorted(finished, key=lambda hypothesis: -hypothesis[1]))"),
                         55, "must return a non-empty list"),

@@ -57,8 +57,10 @@ def test_every_page_offers_its_source(html_dir, page):
 
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_every_chapter_offers_its_executed_notebook(html_dir, page):
-    hrefs = links(html_dir, page, rf"_sources/{re.escape(page)}\.ipynb$", NOTEBOOK_BUTTON)
-    assert hrefs, f"{page}'s download menu does not offer its .ipynb"
+    folder, _, stem = page.rpartition("/")      # chapter-NN-<page>.ipynb: never an exercise's file name
+    hrefs = links(html_dir, page, rf"_sources/{re.escape(folder)}/chapter-\d\d-{re.escape(stem)}\.ipynb$", NOTEBOOK_BUTTON)
+    assert hrefs, f"{page}'s download menu does not offer its .ipynb as chapter-NN-{stem}.ipynb"
+    assert hrefs[0].rpartition("/")[2] not in EXERCISES
     nb = nbformat.read(target(html_dir, page, hrefs[0]), as_version=4)
     nbformat.validate(nb)
     source = jupytext.read(ROOT / f"{page}.md")               # the chapter, read independently of the build

@@ -5,6 +5,10 @@ sphinx-book-theme 1.3 lists ".ipynb" in a page's download menu only when a launc
 when they came from the execution cache. So for each page that myst-nb executed, this writes
 ``_sources/<page>.ipynb`` with its outputs (merged from the jupyter-cache, as myst-nb itself does) and
 names it to the theme, whose download menu then offers ".ipynb" next to the ".md" source.
+
+A numbered chapter's notebook is named ``chapter-NN-<page>.ipynb`` (NN its number in the table of
+contents), so it never shares a file name with the chapter's graded exercise (``exercises/<topic>.ipynb``,
+often named like the page): a student who downloads both keeps both.
 """
 from __future__ import annotations
 
@@ -31,14 +35,23 @@ def executed_notebook(app, pagename: str):
     return nb
 
 
+def download_name(app, pagename: str) -> str:
+    """``book/chapter-06-gru.ipynb`` for a numbered chapter, else ``<page>.ipynb``: the path under _sources/."""
+    number = app.env.toc_secnumbers.get(pagename, {}).get("")
+    folder, _, stem = pagename.rpartition("/")
+    name = f"chapter-{number[0]:02d}-{stem}.ipynb" if number else f"{stem}.ipynb"
+    return f"{folder}/{name}" if folder else name
+
+
 def add_ipynb_download(app, pagename, templatename, context, doctree):
     nb = executed_notebook(app, pagename)
     if nb is None:
         return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    name = download_name(app, pagename)
+    target = Path(app.outdir) / "_sources" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
-    context["ipynb_source"] = f"{pagename}.ipynb"
+    context["ipynb_source"] = name
 
 
 def setup(app):

@@ -58,15 +58,58 @@ def render(nb: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+class AssignError(Exception):
+    """A problem with the folders or a solution notebook, said in one line naming the fix."""
+
+
+def _exercises(solutions_dir) -> list:
+    """[(solution path, exercise text)] for every solution, all read and converted before anything is written."""
+    folder = Path(solutions_dir)
+    if not folder.is_dir():
+        raise AssignError(f"no {solutions_dir}/ folder here: run `rnncourse assign` in the course repository "
+                          f"(or pass --solutions FOLDER)")
+    solutions = sorted(folder.glob("*.ipynb"))
+    if not solutions:
+        raise AssignError(f"{solutions_dir}/ holds no notebooks (.ipynb): nothing to generate")
+    made = []
+    for sol in solutions:
+        try:
+            made.append((sol, render(make_exercise(json.loads(sol.read_text(encoding="utf-8"))))))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AssignError(f"cannot read {sol}: {exc}; nothing was written") from None
+        except json.JSONDecodeError as exc:
+            raise AssignError(f"{sol} is not valid notebook JSON ({exc.msg} at line {exc.lineno}); fix it and rerun "
+                              f"(nothing was written)") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise AssignError(f"{sol} is not a notebook assign can convert ({exc}); nothing was written") from None
+    return made
+
+
 def assign(solutions_dir="solutions", exercises_dir="exercises", check_only=False) -> list:
-    """Write (or, with check_only, compare) every exercise; return the names that are out of date."""
+    """Write (or, with check_only, compare) every exercise; return the names that are out of date.
+    AssignError (one line) when a folder or a solution is unusable, before anything is written."""
+    made = _exercises(solutions_dir)
+    target_dir = Path(exercises_dir)
     stale = []
-    Path(exercises_dir).mkdir(exist_ok=True)
-    for sol in sorted(Path(solutions_dir).glob("*.ipynb")):
-        text = render(make_exercise(json.loads(sol.read_text(encoding="utf-8"))))
-        target = Path(exercises_dir) / sol.name
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
+    for sol, text in made:
+        target = target_dir / sol.name
+        try:
+            same = target.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
             stale.append(sol.name)
-            if not check_only:
-                target.write_text(text, encoding="utf-8")
+    if check_only or not stale:
+        return stale
+    try:
+        target_dir.mkdir(exist_ok=True)
+        probe = target_dir / ".rnncourse-write-probe"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise AssignError(f"cannot write into {exercises_dir}/ ({exc.strerror}); make it writable "
+                          f"(nothing was written)") from None
+    for sol, text in made:
+        if sol.name in stale:
+            (target_dir / sol.name).write_text(text, encoding="utf-8")
     return stale

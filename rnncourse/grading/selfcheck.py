@@ -18,10 +18,18 @@ def _describe(exc: BaseException) -> str:
     return f"your code raised {type(exc).__name__}: {exc}{where}"
 
 
+class SelfCheckFailed(AssertionError):
+    """A failing self-check. Jupyter (IPython) shows its message alone, not a traceback into this library:
+    the lines printed above it already say which test failed and why."""
+
+    def _render_traceback_(self):
+        return [f"SelfCheckFailed: {line}" if i == 0 else f"    {line}" for i, line in enumerate(str(self).splitlines())]
+
+
 def check(assignment: str, part: str, namespace: dict) -> None:
     """Run the public tests of ``part`` on the functions in ``namespace`` (pass ``globals()``).
 
-    Prints one line per test; raises AssertionError listing what is wrong if any test fails.
+    Prints one line per test; raises SelfCheckFailed (an AssertionError) listing what is wrong if any test fails.
     """
     from . import assignments, drivers
     from .compare import compare
@@ -52,4 +60,4 @@ def check(assignment: str, part: str, namespace: dict) -> None:
         print(f"{'PASS' if not problems else 'FAIL'} {part} {test.name}" + "".join(f"\n     {p}" for p in problems))
         failures += [f"{test.name}: {p}" for p in problems]
     if failures:
-        raise AssertionError(f"{part}: {len(failures)} problem(s):\n" + "\n".join(failures))
+        raise SelfCheckFailed(f"{part}: {len(failures)} problem(s):\n" + "\n".join(failures))

@@ -95,11 +95,11 @@ ASSIGNMENT = Assignment(
     name="deep-bidirectional-recursive",
     title="Bidirectional layers and backpropagation through a tree",
     parts=(
-        Part("birnn_forward", 25, ("birnn_forward",),
+        Part("birnn_forward", 20, ("birnn_forward",),
              tests_over_shapes("birnn_forward", birnn_inputs, ref_birnn_forward, BI_SHAPES, rtol=1e-8)),
         Part("birnn_backward", 30, ("birnn_forward", "birnn_backward"),
              tests_over_shapes("birnn_backward", birnn_inputs, ref_birnn_backward, BI_SHAPES)),
-        Part("tree_forward", 15, ("tree_forward",), tree_tests("tree_forward", ref_tree_forward, rtol=1e-8)),
+        Part("tree_forward", 20, ("tree_forward",), tree_tests("tree_forward", ref_tree_forward, rtol=1e-8)),
         Part("tree_backward", 30, ("tree_forward", "tree_backward"), tree_tests("tree_backward", ref_tree_backward)),
     ),
 )

@@ -181,13 +181,13 @@ ASSIGNMENT = Assignment(
     name="word2vec",
     title="word2vec: subsampling, the skip-gram negative-sampling loss, the noise table, the sparse update",
     parts=(
-        Part("keep_probability", 15, ("keep_probability",),
+        Part("keep_probability", 10, ("keep_probability",),
              tests_over_shapes("w2v_keep_probability", keep_inputs, ref_keep, KEEP, rtol=1e-10)),
-        Part("sgns_loss", 35, ("sgns_loss",), tests_over_shapes("w2v_sgns_loss", sgns_inputs, ref_sgns, SGNS, rtol=1e-8)),
-        Part("noise_table", 15, ("noise_table",),
+        Part("sgns_loss", 50, ("sgns_loss",), tests_over_shapes("w2v_sgns_loss", sgns_inputs, ref_sgns, SGNS, rtol=1e-8)),
+        Part("noise_table", 10, ("noise_table",),
              tuple(Test(t.name, t.driver, t.make_inputs, t.reference, hidden=t.hidden, check=check_table)
                    for t in tests_over_shapes("w2v_noise_table", table_inputs, ref_table, TABLE))),
-        Part("draw_negatives", 15, ("draw_negatives",), draw_tests()),
+        Part("draw_negatives", 10, ("draw_negatives",), draw_tests()),
         Part("sparse_update", 20, ("sparse_update",),
              tests_over_shapes("w2v_sparse_update", update_inputs, ref_update, UPDATE, rtol=1e-12)),
     ),
