@@ -65,8 +65,15 @@ def html_dir(tmp_path_factory, worker_id):
     Under pytest-xdist every worker asks for it: the first builds while holding a lock, the others wait
     and reuse its output (two builds at once would double the CPU and race on the execution cache).
     The execution cache (_build/.jupyter_cache) is shared with `make book`, so unchanged chapters are
-    not executed again. The timeout is for a machine many times slower than an idle 2-core one.
+    not executed again. RNNCOURSE_BUILT_BOOK=_build/html tests the book `make book` already built instead
+    (for a developer iterating on the book tests; nothing sets it in `make test`). The timeout is for a machine many times slower than an idle 2-core one.
     """
+    prebuilt = os.environ.get("RNNCOURSE_BUILT_BOOK")
+    if prebuilt:                  # a developer's shortcut after `make book`; `make test` and CI always build
+        html = Path(prebuilt).resolve()
+        if not (html / "book" / "index.html").is_file():
+            pytest.fail(f"RNNCOURSE_BUILT_BOOK should name a built book's html folder (with book/index.html), got {prebuilt!r}")
+        return html
     shared = _shared_dir(tmp_path_factory, worker_id)
     out, done = shared / "book", shared / "book.done"
     with FileLock(str(shared / "book.lock")):

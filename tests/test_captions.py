@@ -97,7 +97,7 @@ def built_problems(html: str) -> list[str]:
         alt = img.get("alt")
         missing = [what for what, ok in (("a numbered caption", numbered), ("real alt text", real_alt_text(alt))) if not ok]
         if missing:
-            problems.append(f"image {number} (alt={alt!r}, src={img.get('src', '')[-40:]!r}): needs " + " and ".join(missing))
+            problems.append(f"image {number} (alt text {(alt or '')[:60]!r}): needs " + " and ".join(missing))
     return problems
 
 
