@@ -18,14 +18,7 @@ from filelock import FileLock  # noqa: E402
 # Make tests/torch_reference.py (and test_book's helpers) importable as plain modules.
 sys.path.insert(0, os.path.dirname(__file__))
 
-# Cost markers (slow, claims, notebook, book, browser, pipeline) applied by path and fixture, and the check
-# that fails an unmarked test spending more than 10 s of CPU: see tests/cost_markers.py and CONTRIBUTING.md.
-from cost_markers import (  # noqa: E402, F401
-    pytest_collection_modifyitems,
-    pytest_configure,
-    pytest_runtest_makereport,
-    pytest_runtest_setup,
-)
+# The cost markers and the 10-second CPU rule are applied by the root conftest.py (tests/cost_markers.py).
 
 ROOT = Path(__file__).resolve().parents[1]
 

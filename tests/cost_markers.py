@@ -1,6 +1,6 @@
 """Markers that say what a test costs, applied in one place, and a check that keeps them true.
 
-Imported by tests/conftest.py (its hooks become conftest hooks); tests/test_cost_markers.py loads it as a
+Imported by the root conftest.py (its hooks become conftest hooks for the whole repository); tests/test_cost_markers.py loads it as a
 plugin (``-p cost_markers``) into a throwaway pytest run to show that the check fails what it must.
 
 The markers are registered, with what each means, in pyproject.toml. The tiers (CONTRIBUTING.md, "Test tiers"):
