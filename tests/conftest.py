@@ -7,6 +7,7 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -17,7 +18,37 @@ from filelock import FileLock  # noqa: E402
 # Make tests/torch_reference.py (and test_book's helpers) importable as plain modules.
 sys.path.insert(0, os.path.dirname(__file__))
 
+# The cost markers and the 10-second CPU rule are applied by the root conftest.py (tests/cost_markers.py).
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _shared_dir(tmp_path_factory, worker_id) -> Path:
+    """A folder every pytest-xdist worker of this run sees (the master's base temp without xdist)."""
+    return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session")
+def repo_check(tmp_path_factory, worker_id):
+    """``repo_check("solutions" | "exercises", "name.ipynb")``: `rnncourse check` of a graded notebook of this
+    repository, run ONCE per test run and shared by every test that needs it (test_exercises.py and the
+    in-repository side of test_package.py), across xdist workers (a file lock and a JSON record per notebook).
+    Returns a subprocess.CompletedProcess (args, returncode, stdout, stderr)."""
+    shared = _shared_dir(tmp_path_factory, worker_id) / "repo-checks"
+    shared.mkdir(exist_ok=True)
+
+    def check(kind: str, name: str) -> subprocess.CompletedProcess:
+        if kind not in ("solutions", "exercises") or not (ROOT / kind / name).is_file():
+            raise ValueError(f"repo_check expects ('solutions' | 'exercises', a notebook there), got {(kind, name)!r}")
+        record = shared / f"{kind}-{name}.json"
+        with FileLock(str(record) + ".lock"):
+            if not record.exists():
+                proc = subprocess.run([sys.executable, "-m", "rnncourse.cli", "check", f"{kind}/{name}"],
+                                      capture_output=True, text=True, cwd=ROOT, timeout=900)
+                record.write_text(json.dumps([proc.args, proc.returncode, proc.stdout, proc.stderr]))
+        return subprocess.CompletedProcess(*json.loads(record.read_text()))
+
+    return check
 
 
 @pytest.fixture(scope="session")
@@ -27,9 +58,16 @@ def html_dir(tmp_path_factory, worker_id):
     Under pytest-xdist every worker asks for it: the first builds while holding a lock, the others wait
     and reuse its output (two builds at once would double the CPU and race on the execution cache).
     The execution cache (_build/.jupyter_cache) is shared with `make book`, so unchanged chapters are
-    not executed again. The timeout is for a machine many times slower than an idle 2-core one.
+    not executed again. RNNCOURSE_BUILT_BOOK=_build/html tests the book `make book` already built instead
+    (for a developer iterating on the book tests; nothing sets it in `make test`). The timeout is for a machine many times slower than an idle 2-core one.
     """
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    prebuilt = os.environ.get("RNNCOURSE_BUILT_BOOK")
+    if prebuilt:                  # a developer's shortcut after `make book`; `make test` and CI always build
+        html = Path(prebuilt).resolve()
+        if not (html / "book" / "index.html").is_file():
+            pytest.fail(f"RNNCOURSE_BUILT_BOOK should name a built book's html folder (with book/index.html), got {prebuilt!r}")
+        return html
+    shared = _shared_dir(tmp_path_factory, worker_id)
     out, done = shared / "book", shared / "book.done"
     with FileLock(str(shared / "book.lock")):
         if not done.exists():

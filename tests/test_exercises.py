@@ -112,15 +112,15 @@ def _check(notebook, *extra):
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
-def test_check_passes_the_solution(solution):
-    proc = _check(solution)
+def test_check_passes_the_solution(solution, repo_check):
+    proc = repo_check("solutions", solution.name)             # run once per test run, shared with test_package.py
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "[FAIL]" not in proc.stdout and "[PASS]" in proc.stdout
     assert "hidden" not in proc.stdout.split("public tests:")[0]          # students see public tests only
 
 
-def test_check_on_the_blank_exercise_fails_every_part_and_says_why():
-    proc = _check(ROOT / "exercises" / "rnn-bptt.ipynb")
+def test_check_on_the_blank_exercise_fails_every_part_and_says_why(repo_check):
+    proc = repo_check("exercises", "rnn-bptt.ipynb")
     assert proc.returncode == 1
     assert "[PASS]" not in proc.stdout and "public tests: 0 /" in proc.stdout
     assert proc.stdout.count("NotImplementedError") >= 5

@@ -271,9 +271,9 @@ def _verdicts(stdout: str):
 
 @pytest.mark.parametrize("kind", ["exercises", "solutions"])
 @pytest.mark.parametrize("name", [p.name for p in EXERCISES], ids=lambda n: n.removesuffix(".ipynb"))
-def test_check_gives_the_same_verdicts_outside_the_repository(student, kind, name):
+def test_check_gives_the_same_verdicts_outside_the_repository(student, kind, name, repo_check):
     """`rnncourse check` on the blank exercise and on a finished one (the solution, as a student's work)."""
-    here = _run([sys.executable, "-m", "rnncourse.cli", "check", f"{kind}/{name}"], cwd=ROOT)
+    here = repo_check(kind, name)                  # the in-repository check, run once per test run (conftest.py)
     folder = student["work"] / f"check-{kind}-{name}"
     folder.mkdir()
     shutil.copy(ROOT / kind / name, folder / name)

@@ -8,6 +8,7 @@ Chromium: a link written relative to the server's root would show as a request o
 """
 import functools
 import http.server
+import json
 import re
 import subprocess
 import tempfile
@@ -19,7 +20,7 @@ import jupytext
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from test_book import CHROMIUM, CHROMIUM_FLAGS, chapter_files
+from test_book import CHROMIUM, CHROMIUM_FLAGS, NO_CHROMIUM, chapter_files
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["book/index", *chapter_files()]                     # every page, in the order of _toc.yml
@@ -167,7 +168,7 @@ def served(html_dir, tmp_path_factory):
 
 
 def dom(url: str) -> BeautifulSoup:
-    assert CHROMIUM is not None, "headless Chromium is needed: apt-get install chromium (.ci/run does)"
+    assert CHROMIUM is not None, NO_CHROMIUM
     with tempfile.TemporaryDirectory() as profile:
         proc = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
                               capture_output=True, text=True, timeout=120)
@@ -227,3 +228,172 @@ def test_offline_search_lists_the_chapters_that_use_bptt(html_dir, served):
     # and the search is real: a word on no page finds nothing
     _, none = search(base, "qwertyuiopzxcv")
     assert none == []
+
+
+# ---- equations and tables fit their column (1280 px) or scroll in their own box (390 px) ----------------
+
+WIDTHS = {"laptop": (1280, 900), "phone": (390, 844)}
+
+# One page shown in two iframes, a laptop's 1280 px and a phone's 390 px viewport (an iframe's media queries
+# follow its own width), served from the same origin so the harness can measure inside them. Every
+# <details> is opened first, so equations in collapsed solutions are measured too. For each mjx-container
+# and table in the article: its box, its content width, and the outermost scroll box that holds it (itself
+# or an ancestor inside the article with overflow-x auto/scroll).
+WIDTH_HARNESS = """<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0">
+%(frames)s
+<script>
+function settle(win) {
+  return new Promise(function (done) {
+    var waited = 0;
+    (function poll() {
+      var mj = win.MathJax;
+      if (mj && mj.startup && mj.startup.promise) { mj.startup.promise.then(function () { setTimeout(done, 500); }); }
+      else if (win.document.readyState === 'complete' && waited > 3000) { done(); }
+      else { waited += 100; setTimeout(poll, 100); }
+    })();
+  });
+}
+function describe(el) {
+  var h = null, a = el;
+  while (a && !h) { var p = a.previousElementSibling; while (p && !/^H[1-6]$/.test(p.tagName) && !p.querySelector('h1,h2,h3,h4')) p = p.previousElementSibling;
+                    if (p) { h = /^H/.test(p.tagName) ? p : p.querySelector('h1,h2,h3,h4'); } a = a.parentElement; }
+  var label = el.tagName === 'TABLE' ? 'table' : (el.hasAttribute('display') ? 'display equation' : 'inline math');
+  var text = (el.tagName === 'TABLE' ? el.innerText : (el.querySelector('mjx-assistive-mml') || el).textContent) || '';
+  return label + ' under "' + (h ? h.textContent.replace(/[#\\s]+$/, '').trim() : 'page top') + '": ' + text.replace(/\\s+/g, ' ').trim().slice(0, 50);
+}
+function measure(win, name) {
+  var doc = win.document;
+  var article = doc.querySelector('article.bd-article') || doc.querySelector('article');
+  var r = article.getBoundingClientRect(), cs = win.getComputedStyle(article);
+  var column = [r.left + parseFloat(cs.paddingLeft), r.right - parseFloat(cs.paddingRight)];
+  var title = doc.querySelector('.rnn-course-title'), brand = doc.querySelector('.navbar-brand');
+  function shown(e) { if (!e) return null; var b = e.getBoundingClientRect();
+    return b.width > 0 && b.height > 0 && b.right <= win.innerWidth + 1 && b.left >= -1 && win.getComputedStyle(e).visibility !== 'hidden'
+      ? e.textContent.trim() : null; }
+  var items = [];
+  article.querySelectorAll('mjx-container, table').forEach(function (el) {
+    if (el.tagName !== 'TABLE' && el.parentElement.closest('mjx-container')) return;
+    var b = el.getBoundingClientRect();
+    if (b.width === 0 && b.height === 0) return;
+    var box = null;                                             // the outermost scroll box within the article
+    for (var a = el; a && a !== article; a = a.parentElement) {
+      var ox = win.getComputedStyle(a).overflowX;
+      if (ox === 'auto' || ox === 'scroll') box = a;
+    }
+    var bb = box ? box.getBoundingClientRect() : null;
+    var block = el.tagName === 'TABLE' || el.hasAttribute('display');   // inline math: its box is its content
+    items.push({what: describe(el), left: b.left, right: b.right, content: block ? el.scrollWidth : b.width,
+                client: block ? el.clientWidth : b.width,
+                box: bb ? [bb.left, bb.right] : null});
+  });
+  var wide = [];                                                 // what makes the page wider than the viewport
+  if (doc.documentElement.scrollWidth > win.innerWidth + 1) {
+    var scrolls = function (e) {
+      for (var a = e.parentElement; a && a !== doc.body; a = a.parentElement) if (win.getComputedStyle(a).overflowX !== 'visible') return true;
+      return false;
+    };
+    doc.querySelectorAll('body *').forEach(function (e) {
+      var b = e.getBoundingClientRect();
+      if (b.right > win.innerWidth + 1 && wide.length < 5 && !scrolls(e) && win.getComputedStyle(e).visibility !== 'hidden')
+        wide.push(e.tagName.toLowerCase() + '.' + (e.className && e.className.baseVal === undefined ? e.className : '').split(' ').join('.') + ' (' + Math.round(b.right) + ' px)');
+    });
+  }
+  return {name: name, viewport: win.innerWidth, page: doc.documentElement.scrollWidth, wide: wide, column: column, items: items,
+          title: shown(title), brand: shown(brand)};
+}
+window.addEventListener('load', function () {
+  var frames = Array.prototype.slice.call(document.querySelectorAll('iframe'));
+  Promise.all(frames.map(function (f) {
+    f.contentDocument.querySelectorAll('details').forEach(function (d) { d.open = true; });
+    return settle(f.contentWindow).then(function () { return measure(f.contentWindow, f.id); });
+  })).then(function (all) { document.body.setAttribute('data-widths', JSON.stringify(all)); },
+           function (err) { document.body.setAttribute('data-widths', JSON.stringify({error: String(err)})); });
+});
+</script></body></html>"""
+
+
+def measure_widths(base, html_dir, page) -> dict:
+    """{"laptop": measurements, "phone": measurements} of one page, from one Chromium run."""
+    frames = "\n".join(f'<iframe id="{name}" src="{page}.html" style="width:{w}px;height:{h}px;border:0;display:block"></iframe>'
+                       for name, (w, h) in WIDTHS.items())
+    probe = html_dir / f"{page}.widths.html"                     # beside the page: the same relative links
+    probe.write_text(WIDTH_HARNESS % {"frames": frames.replace(f'src="{page}.html"', f'src="{Path(page).name}.html"')})
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1700,1000",
+                               "--dump-dom", urljoin(base, f"{page}.widths.html")], capture_output=True, text=True, timeout=180)
+    body = BeautifulSoup(proc.stdout, "html.parser").body
+    assert body is not None and body.get("data-widths"), f"the width probe did not report on {page}: {proc.stderr[-2000:]}"
+    result = json.loads(body["data-widths"])
+    assert not (isinstance(result, dict) and "error" in result), result
+    return {m["name"]: m for m in result}
+
+
+def laptop_problems(m) -> list[str]:
+    """At 1280 px every equation and table fits the text column without scrolling."""
+    left, right = m["column"]
+    return [f'{i["what"]}: {i["content"]} px of content in a {i["client"]} px box, spanning {i["left"]:.0f}-{i["right"]:.0f} '
+            f'px; the column is {left:.0f}-{right:.0f} px'
+            for i in m["items"] if i["content"] > i["client"] + 1 or i["left"] < left - 1 or i["right"] > right + 1]
+
+
+def phone_problems(m) -> list[str]:
+    """At 390 px nothing is cut off: what is wider than its box scrolls in a box that lies inside the column."""
+    left, right = m["column"]
+    problems = []
+    for i in m["items"]:
+        overflows = i["content"] > i["client"] + 1
+        if i["box"] is not None:
+            box_left, box_right = i["box"]
+            if box_left < left - 1 or box_right > right + 1:
+                problems.append(f'{i["what"]}: its scroll box spans {box_left:.0f}-{box_right:.0f} px, the column {left:.0f}-{right:.0f} px')
+        elif overflows or i["left"] < left - 1 or i["right"] > right + 1:
+            problems.append(f'{i["what"]}: {i["content"]} px of content, spanning {i["left"]:.0f}-{i["right"]:.0f} px in a '
+                            f'{left:.0f}-{right:.0f} px column, and no scroll box: cut off')
+    if m["page"] > m["viewport"] + 1:
+        problems.append(f'the page itself is {m["page"]} px wide in a {m["viewport"]} px viewport: {", ".join(m.get("wide", []))}')
+    return problems
+
+
+def test_width_rules_catch_what_they_must():
+    column = [20, 370]
+    fits = {"what": "display equation a", "left": 20, "right": 370, "content": 350, "client": 350, "box": [20, 370]}
+    scrolls = {**fits, "what": "display equation b", "content": 600}
+    clipped = {**fits, "what": "table c", "content": 600, "box": None}
+    spills = {**fits, "what": "display equation d", "right": 620, "content": 600, "client": 600, "box": None}
+    phone = {"column": column, "viewport": 390, "page": 390, "items": [fits, scrolls, clipped, spills]}
+    assert [p.split(":")[0] for p in phone_problems(phone)] == ["table c", "display equation d"]
+    assert [p.split(":")[0] for p in laptop_problems(phone)] == ["display equation b", "table c", "display equation d"]
+    assert phone_problems({**phone, "items": [], "page": 500, "wide": ["pre (500 px)"]}) == [
+        "the page itself is 500 px wide in a 390 px viewport: pre (500 px)"]
+
+
+@pytest.fixture(scope="module")
+def widths(html_dir, served):
+    assert CHROMIUM is not None, NO_CHROMIUM
+    base, _ = served
+    return {page: measure_widths(base, html_dir, page) for page in PAGES}
+
+
+@pytest.mark.browser
+def test_every_equation_and_table_fits_the_column_at_1280_px(widths):
+    report = {page: p for page, m in widths.items() if (p := laptop_problems(m["laptop"]))}
+    assert not report, "wider than the text column at 1280 px:\n" + "\n".join(
+        f"{page}:\n  " + "\n  ".join(p) for page, p in report.items())
+    assert sum(len(m["laptop"]["items"]) for m in widths.values()) > 100          # the probe found the book's math
+
+
+@pytest.mark.browser
+def test_at_390_px_nothing_is_cut_off_and_wide_math_scrolls_in_its_own_box(widths):
+    report = {page: p for page, m in widths.items() if (p := phone_problems(m["phone"]))}
+    assert not report, "cut off at 390 px:\n" + "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in report.items())
+    scrolling = [i for m in widths.values() for i in m["phone"]["items"] if i["content"] > i["client"] + 1]
+    assert scrolling, "no equation is wider than a phone: the probe measured nothing"
+
+
+@pytest.mark.browser
+def test_the_course_title_shows_on_a_phone_and_on_a_laptop(html_dir, widths):
+    title = soup(html_dir, "book/index").select_one(".rnn-course-title")
+    assert title is not None and "recurrent neural networks" in title.get_text(), "no course title in the article header"
+    for page, m in widths.items():
+        assert m["phone"]["title"] == title.get_text(strip=True), f"{page}: no course title at 390 px"
+        assert m["laptop"]["title"] is None and m["laptop"]["brand"] is not None, f"{page}: title at 1280 px: {m['laptop']}"
