@@ -89,14 +89,15 @@ class NGram:
 def _discounts(counts: np.ndarray, modified: bool) -> np.ndarray:
     """(D_1, D_2, D_3+) from the count-of-counts n_r of one level (Chen & Goodman 1999, eq. 26):
     Y = n1 / (n1 + 2 n2), D_r = r - (r + 1) Y n_{r+1} / n_r; one discount Y for all r when not
-    ``modified`` (or when some n_r is zero). Each D_r is kept in [0, r]."""
+    ``modified`` (or when some n_r, r <= 4, is zero). Each D_r is kept in [0.1, r], so that unseen
+    symbols keep some probability even when a level has no singletons (n1 = 0 would give Y = 0)."""
     n = [int(np.sum(counts == r)) for r in (1, 2, 3, 4)]
     y = n[0] / (n[0] + 2 * n[1]) if n[0] + 2 * n[1] > 0 else 0.5
     if modified and min(n) > 0:
         d = [r - (r + 1) * y * n[r] / n[r - 1] for r in (1, 2, 3)]
     else:
         d = [y, y, y]
-    return np.clip(np.array(d, dtype=np.float64), 0.0, [1.0, 2.0, 3.0])
+    return np.clip(np.array(d, dtype=np.float64), 0.1, [1.0, 2.0, 3.0])
 
 
 class KneserNey:
@@ -129,17 +130,14 @@ class KneserNey:
         ids = _check_ids("train_ids", train_ids, self.V)
         if len(ids) <= order:
             raise ValueError(f"train_ids needs more than order={order} symbols; got {len(ids)}")
-        k = order - 1                                         # top level: raw counts of n-grams
-        joint = _codes(ids, k, self.V) * self.V + ids[k:]
-        codes, counts = np.unique(joint, return_counts=True)
-        levels = [None] * order
-        while True:
-            levels[k] = self._level(codes, counts, modified, discount)
-            if k == 0:
-                break
-            k -= 1                                            # continuation counts of the next lower level
-            codes, counts = np.unique(codes % self.V ** (k + 1), return_counts=True)
-        self.levels = levels
+        self.levels = []
+        for k in range(order):                                # context length k
+            if k == order - 1:                                # top level: raw counts of n-grams
+                codes, counts = np.unique(_codes(ids, k, self.V) * self.V + ids[k:], return_counts=True)
+            else:                                             # distinct (k+2)-grams, then drop the oldest
+                longer = np.unique(_codes(ids, k + 1, self.V) * self.V + ids[k + 1:])
+                codes, counts = np.unique(longer % self.V ** (k + 1), return_counts=True)
+            self.levels.append(self._level(codes, counts, modified, discount))
 
     def _level(self, codes, counts, modified, discount):
         d = np.full(3, float(discount)) if discount is not None else _discounts(counts, modified)
