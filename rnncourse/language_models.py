@@ -343,12 +343,12 @@ def char_seed_study(settings=(CHAR_CHAPTER, CHAR_RNN_CHAPTER)) -> dict:
 # Shipped weights (rnncourse/pretrained, trained by benchmarks/pretrained/train_NAME.py): models trained
 # for longer than a page can afford. Each sees only the training split; the validation split gives its
 # learning curve; the page evaluates it on the test split.
-CHAR_PRETRAINED = LMSetting(hidden_size=300, T=100, batch_size=32, steps=3200, lr=3e-3, eval_every=100,
-                            decay_from=0.5, final_lr_fraction=0.1)
+CHAR_PRETRAINED = LMSetting(hidden_size=300, T=100, batch_size=32, steps=1600, lr=5e-3, eval_every=100,
+                            decay_from=0.4, final_lr_fraction=0.1)
 WORD_PRETRAINED_VOCAB = 10_000        # the 9,999 most frequent training words + <unk>
 WORD_PRETRAINED = LMSetting(embedding_dim=48, hidden_size=192, tie=True, dropout=0.2, T=35, batch_size=32,
-                            steps=1500, lr=3e-3, eval_every=100, decay_from=0.5, final_lr_fraction=0.1)
-PRETRAINED_VALID_LIMIT = 50_000       # validation symbols scored for the learning curve
+                            steps=900, lr=5e-3, eval_every=100, decay_from=0.4, final_lr_fraction=0.1)
+PRETRAINED_VALID_LIMIT = 20_000       # validation symbols scored for the learning curve
 
 
 def pretrained_data(name: str):

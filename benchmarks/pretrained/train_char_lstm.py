@@ -1,7 +1,7 @@
 """Train the character LSTM that book/language-models.md loads (rnncourse/pretrained/char_lstm.npz).
 
-Setting ``rnncourse.language_models.CHAR_PRETRAINED`` (H = 300, 3,200 steps of 32 x 100 characters, about
-four passes over the wiki sample's training split), seed 0, one torch thread. It reads the training split
+Setting ``rnncourse.language_models.CHAR_PRETRAINED`` (H = 300, 1,600 steps of 32 x 100 characters, about
+two passes over the wiki sample's training split), seed 0, one torch thread. It reads the training split
 only; the validation split gives the learning curve; the chapter scores the test split.
 
     nice -n 5 python benchmarks/pretrained/train_char_lstm.py
