@@ -340,6 +340,17 @@ def char_seed_study(settings=(CHAR_CHAPTER, CHAR_RNN_CHAPTER)) -> dict:
     return out
 
 
+KN_CHAR_ORDERS = (5, 6, 7, 8, 9)
+
+
+def kneser_ney_char_orders(orders=KN_CHAR_ORDERS) -> dict:
+    """Test bits per character of the Kneser-Ney model of each order (the chapter uses order 7)."""
+    from .ngram import KneserNey
+
+    vocab, train_ids, _, test_ids = char_data("wiki")
+    return {n: KneserNey(train_ids, len(vocab), n).bits(test_ids) for n in orders}
+
+
 # Shipped weights (rnncourse/pretrained, trained by benchmarks/pretrained/train_NAME.py): models trained
 # for longer than a page can afford. Each sees only the training split; the validation split gives its
 # learning curve; the page evaluates it on the test split.
@@ -347,7 +358,7 @@ CHAR_PRETRAINED = LMSetting(hidden_size=300, T=100, batch_size=32, steps=1600, l
                             decay_from=0.4, final_lr_fraction=0.1)
 WORD_PRETRAINED_VOCAB = 10_000        # the 9,999 most frequent training words + <unk>
 WORD_PRETRAINED = LMSetting(embedding_dim=48, hidden_size=192, tie=True, dropout=0.2, T=35, batch_size=32,
-                            steps=900, lr=5e-3, eval_every=100, decay_from=0.4, final_lr_fraction=0.1)
+                            steps=600, lr=5e-3, eval_every=100, decay_from=0.4, final_lr_fraction=0.1)
 PRETRAINED_VALID_LIMIT = 20_000       # validation symbols scored for the learning curve
 
 

@@ -100,8 +100,17 @@ def contrast_run(setting: SentimentSetting = CONTRAST, seed: int = 0) -> dict:
     rnn = RNNClassifier(V, setting.embedding_dim, setting.hidden_size)
     ids_tr, ids_te = torch.from_numpy(x_tr), torch.from_numpy(x_te)
     fit(rnn, ids_tr, y_tr, setting.steps, setting.batch_size, setting.lr, seed)
+    unseen = unseen_rows(x_te, x_tr)
     return {"bow_train": accuracy(bow, c_tr, y_tr), "bow_test": accuracy(bow, c_te, y_te),
-            "rnn_train": accuracy(rnn, ids_tr, y_tr), "rnn_test": accuracy(rnn, ids_te, y_te)}
+            "rnn_train": accuracy(rnn, ids_tr, y_tr), "rnn_test": accuracy(rnn, ids_te, y_te),
+            "test_seen_share": float(1 - unseen.mean()),
+            "rnn_test_unseen": accuracy(rnn, ids_te[torch.from_numpy(unseen)], y_te[unseen])}
+
+
+def unseen_rows(test_ids: np.ndarray, train_ids: np.ndarray) -> np.ndarray:
+    """Boolean mask (N_test,): which rows of ``test_ids`` (N_test, T) occur nowhere in ``train_ids``."""
+    seen = {tuple(row) for row in np.asarray(train_ids).tolist()}
+    return np.array([tuple(row) not in seen for row in np.asarray(test_ids).tolist()])
 
 
 # ---- Pang & Lee: cross-validated logistic regression ----------------------------------------------------

@@ -1,8 +1,8 @@
 """Train the word LSTM that book/language-models.md loads (rnncourse/pretrained/word_lstm.npz).
 
 Setting ``rnncourse.language_models.WORD_PRETRAINED`` (vocabulary of 10,000 training words, embedding
-D = 48 tied to the read-out through a projection, H = 192, dropout 0.2, 900 steps of 32 x 35 words,
-about two and a half passes over the wiki sample's training split), seed 0, one torch thread. It reads the training split
+D = 48 tied to the read-out through a projection, H = 192, dropout 0.2, 600 steps of 32 x 35 words,
+about one and a half passes over the wiki sample's training split), seed 0, one torch thread. It reads the training split
 only; the validation split gives the learning curve; the chapter scores the test split.
 
     nice -n 5 python benchmarks/pretrained/train_word_lstm.py
