@@ -18,8 +18,9 @@ NAME, SEED = "char_lstm", 0
 
 def main(name: str = NAME) -> None:
     torch.set_num_threads(1)
+    commit = pretrained.git_commit()                     # the code this run starts from
     run, weights, fields = lm.train_pretrained(name, seed=SEED)
-    manifest = {"script": f"benchmarks/pretrained/train_{name}.py", "commit": pretrained.git_commit(),
+    manifest = {"script": f"benchmarks/pretrained/train_{name}.py", "commit": commit,
                 "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 "versions": pretrained.versions(), **fields}
     path = pretrained.save(name, weights, manifest)
