@@ -4,7 +4,7 @@ For ids x_1..x_T (characters or words) the model reads x_t and predicts x_{t+1}:
 
     e_t = onehot(x_t) (V,)  or an embedding row E[x_t] (D,)     input
     h_t = cell(e_t, h_{t-1})                                      torch.nn.LSTM or tanh torch.nn.RNN, H units
-    z_t = W_hy h_t + b_y                                          logits (V,)
+    z_t = h_t W_hy^T + b_y                                        logits (V,) (rows, book/notation.md)
     L = -(1 / TB) sum_{t,b} log softmax(z_t)[x_{t+1}]             nats per symbol; / ln 2 = bits
 
 trained with truncated BPTT over B parallel streams (:func:`rnncourse.data.language.batchify`): each
