@@ -293,9 +293,7 @@ def torch_training_curve(model: TorchLM, windows, setting: LMSetting) -> list:
     return losses
 
 
-WORD_VOCAB = 2000                     # the 1,999 most frequent training words + <unk>
-WORD_CHAPTER = LMSetting(embedding_dim=32, hidden_size=64, T=32, batch_size=32, steps=200, lr=1e-2,
-                         eval_every=100, seeds=(0, 1, 2))
+WORD_VOCAB = 10_000                   # the 9,999 most frequent training words + <unk>
 
 
 def word_data(name: str = "wiki", size: int = WORD_VOCAB):
@@ -349,70 +347,3 @@ def kneser_ney_char_orders(orders=KN_CHAR_ORDERS) -> dict:
 
     vocab, train_ids, _, test_ids = char_data("wiki")
     return {n: KneserNey(train_ids, len(vocab), n).bits(test_ids) for n in orders}
-
-
-# Shipped weights (rnncourse/pretrained, trained by benchmarks/pretrained/train_NAME.py): models trained
-# for longer than a page can afford. Each sees only the training split; the validation split gives its
-# learning curve; the page evaluates it on the test split.
-CHAR_PRETRAINED = LMSetting(hidden_size=300, T=100, batch_size=32, steps=1600, lr=5e-3, eval_every=100,
-                            decay_from=0.4, final_lr_fraction=0.1)
-WORD_PRETRAINED_VOCAB = 10_000        # the 9,999 most frequent training words + <unk>
-WORD_PRETRAINED = LMSetting(embedding_dim=48, hidden_size=192, tie=True, dropout=0.2, T=35, batch_size=32,
-                            steps=600, lr=5e-3, eval_every=100, decay_from=0.4, final_lr_fraction=0.1)
-PRETRAINED_VALID_LIMIT = 20_000       # validation symbols scored for the learning curve
-
-
-def pretrained_data(name: str):
-    """(V, train_ids, valid_ids, test_ids) of a shipped model: ``"char_lstm"`` or ``"word_lstm"``."""
-    if name == "char_lstm":
-        vocab, *parts = char_data("wiki")
-        return (len(vocab), *parts)
-    if name == "word_lstm":
-        words, *parts = word_data("wiki", WORD_PRETRAINED_VOCAB)
-        return (len(words), *parts)
-    raise ValueError(f"pretrained language models are 'char_lstm' and 'word_lstm'; got {name!r}")
-
-
-PRETRAINED_SETTINGS = {"char_lstm": CHAR_PRETRAINED, "word_lstm": WORD_PRETRAINED}
-
-
-def half_precision(state_dict: dict) -> dict:
-    """Every array rounded to float16 precision and stored as float32 (halves the compressed .npz)."""
-    return {k: v.detach().numpy().astype(np.float16).astype(np.float32) for k, v in state_dict.items()}
-
-
-def load_pretrained(name: str):
-    """(model in eval mode, :class:`rnncourse.pretrained.Pretrained`) of a shipped language model."""
-    from . import pretrained
-
-    shipped = pretrained.load(name)
-    setting = PRETRAINED_SETTINGS[name]
-    model = TorchLM(shipped.manifest["settings"]["V"], setting)
-    model.load_state_dict({k: torch.from_numpy(v) for k, v in shipped.state_dict.items()})
-    return model.eval(), shipped
-
-
-def train_pretrained(name: str, seed: int = 0, stop_after: int | None = None, show_progress: bool = True):
-    """Train the shipped model ``name`` on its training split only: (run, half-precision state_dict, manifest
-    fields other than script / commit / created). ``stop_after`` trains the first steps of the schedule."""
-    setting = PRETRAINED_SETTINGS[name]
-    V, train_ids, valid_ids, _ = pretrained_data(name)
-    cpu = time.process_time()
-    wall = time.perf_counter()
-    run = train_lm(train_ids, valid_ids, V, setting, seed=seed, valid_limit=PRETRAINED_VALID_LIMIT,
-                   stop_after=stop_after, show_progress=show_progress)
-    weights = half_precision(run.model.state_dict())
-    run.model.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
-    valid = np.asarray(valid_ids)[:PRETRAINED_VALID_LIMIT]
-    bits = evaluate_bits(run.model, valid)
-    metrics = {"valid_bits": bits, "valid_symbols": int(len(valid)), "train_symbols": int(len(train_ids)),
-               "steps": run.eval_steps[-1]}
-    if name == "word_lstm":
-        metrics.update(valid_perplexity=2 ** bits, valid_unk_share=float(np.mean(valid == V - 1)))
-    fields = {"seed": seed, "settings": {"V": V, **setting.__dict__, "seeds": list(setting.seeds),
-                                        "weights": "float16 precision stored as float32",
-                                        "data": "rnncourse.language_models.pretrained_data: training split only"},
-              "cpu_seconds": time.process_time() - cpu, "wall_seconds": time.perf_counter() - wall,
-              "metrics": metrics, "curve_metric": "validation bits per symbol",
-              "curve": [[int(s), float(b)] for s, b in zip(run.eval_steps, run.valid_bits)]}
-    return run, weights, fields

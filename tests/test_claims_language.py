@@ -35,7 +35,7 @@ def test_bag_of_words_fails_and_the_gru_succeeds_on_contrast_sentences():
     assert all(0.45 < r["bow_test"] < 0.56 for r in runs), runs
     assert all(r["rnn_test"] > 0.97 for r in runs), runs
     # "about a quarter of the 1,000 test sentences also occur among the training ones" ... "on the unseen
-    # test sentences as well" (observed: seed 0 0.234; the reviewer's seed 1 0.239)
+    # test sentences as well" (observed over the five seeds: seen share 0.234-0.250, GRU on the unseen 1.000)
     assert all(0.15 < r["test_seen_share"] < 0.32 for r in runs), runs
     assert all(r["rnn_test_unseen"] > 0.97 for r in runs), runs
 
@@ -46,35 +46,3 @@ def test_kneser_ney_order_seven_is_within_0_005_bits_of_the_best_order():
     bits = lm.kneser_ney_char_orders()
     assert bits[7] - min(bits.values()) < 0.005, bits
     assert 1.79 < bits[7] < 1.85, bits
-
-
-@pytest.mark.parametrize("name", ["char_lstm", "word_lstm"])
-def test_shipped_language_model_learning_curve_is_reproduced(name):
-    """The first 100 steps of the shipped model's own schedule, retrained here from its seed, reach the
-    validation bits its manifest recorded at step 100 within 0.05 bits per symbol (the curve falls by
-    more than 0.5 bits over those steps, so a wrong setting, seed or data split misses it). The weights
-    load into the library model and score what the manifest says on the validation symbols."""
-    from rnncourse import pretrained
-
-    shipped = pretrained.load(name)
-    manifest = shipped.manifest
-    assert manifest["script"] == f"benchmarks/pretrained/train_{name}.py"
-    first_step, first_bits = manifest["curve"][0]
-    assert first_step == lm.PRETRAINED_SETTINGS[name].eval_every == 100
-    run, _, fields = lm.train_pretrained(name, seed=manifest["seed"], stop_after=first_step, show_progress=False)
-    assert run.eval_steps == [first_step]
-    assert abs(run.valid_bits[0] - first_bits) < 0.05, (run.valid_bits[0], first_bits)
-    assert manifest["curve"][-1][1] < first_bits - 0.5
-    model, _ = lm.load_pretrained(name)
-    _, _, valid_ids, _ = lm.pretrained_data(name)
-    valid_bits = lm.evaluate_bits(model, valid_ids[: lm.PRETRAINED_VALID_LIMIT])
-    assert abs(valid_bits - manifest["metrics"]["valid_bits"]) < 1e-3, (valid_bits, manifest["metrics"])
-
-
-def test_pang_lee_accuracies_stay_near_chance():
-    """"Over five fold assignments the bag of words came out between 0.52 and 0.62 ... and the mean
-    word2vec vector between 0.44 and 0.56." """
-    study = sentiment_runs.pang_lee_study()
-    assert len(sentiment_runs.PL_FOLD_SEEDS) == 5
-    assert all(0.52 < a < 0.62 for a in study["bag of words"]), study
-    assert all(0.44 < a < 0.56 for a in study["mean word2vec vector"]), study

@@ -336,3 +336,34 @@ def test_lee_corpus_is_a_quick_character_stream():
     assert 340_000 < len(text) < 350_000 and set(text) <= set(ALPHABET) and "  " not in text
     with pytest.raises(ValueError, match="'wiki' or 'lee'"):
         char_corpus("brown")
+
+
+# ---- model options: tied read-out, dropout, learning-rate schedule, early stop ---------------------
+def test_tied_readout_is_h_p_e_transpose_and_stores_the_table_once():
+    setting = lm.LMSetting(embedding_dim=3, hidden_size=5, tie=True)
+    torch.manual_seed(0)
+    model = lm.TorchLM(7, setting).eval()
+    assert sorted(model.state_dict()) == ["embed.weight", "out_bias", "proj.weight", "rnn.bias_hh_l0",
+                                          "rnn.bias_ih_l0", "rnn.weight_hh_l0", "rnn.weight_ih_l0"]
+    with torch.no_grad():
+        model.out_bias.normal_()
+    ids = torch.tensor([[1, 2], [3, 4], [5, 6]])
+    logits, _ = model(ids)
+    h, _ = torch.nn.LSTM(3, 5).requires_grad_(False), None
+    h.load_state_dict({k[4:]: v for k, v in model.state_dict().items() if k.startswith("rnn.")})
+    E, P, b = model.embed.weight, model.proj.weight, model.out_bias
+    want = (h(E[ids])[0] @ P.T) @ E.T + b                       # z_t = (h_t P^T) E^T + b_y
+    torch.testing.assert_close(logits, want, rtol=0, atol=1e-6)
+    with pytest.raises(ValueError, match="no wider than the state"):
+        lm.TorchLM(7, lm.LMSetting(embedding_dim=6, hidden_size=5, tie=True))
+
+
+def test_learning_rate_schedule_is_flat_then_linear_and_stop_after_ends_early():
+    s = lm.LMSetting(steps=10, lr=1.0, decay_from=0.6, final_lr_fraction=0.1)
+    rates = [lm.learning_rate(s, k) for k in range(10)]
+    # flat for steps 0..5, then 1 - 0.9 * (k - 6) / 4 for k = 6..9
+    np.testing.assert_allclose(rates, [1.0] * 6 + [1.0, 0.775, 0.55, 0.325], rtol=0, atol=1e-12)
+    small = lm.LMSetting(hidden_size=8, T=5, batch_size=2, steps=50, eval_every=3, dropout=0.5)
+    ids = np.arange(400) % 6
+    run = lm.train_lm(ids, ids[:60], 6, small, stop_after=7)
+    assert len(run.train_nats) == 7 and run.eval_steps == [3, 6, 7]
