@@ -4,7 +4,7 @@ For ids x_1..x_T (characters or words) the model reads x_t and predicts x_{t+1}:
 
     e_t = onehot(x_t) (V,)  or an embedding row E[x_t] (D,)     input
     h_t = cell(e_t, h_{t-1})                                      torch.nn.LSTM or tanh torch.nn.RNN, H units
-    z_t = W_hy h_t + b_y                                          logits (V,)
+    z_t = h_t W_hy^T + b_y                                        logits (V,) (rows, book/notation.md)
     L = -(1 / TB) sum_{t,b} log softmax(z_t)[x_{t+1}]             nats per symbol; / ln 2 = bits
 
 trained with truncated BPTT over B parallel streams (:func:`rnncourse.data.language.batchify`): each
@@ -44,6 +44,10 @@ class LMSetting:
     readout_scale: float = 1e-3   # W_hy ~ U(-s, s), b_y = 0 at initialisation: untrained loss ~ ln V
     eval_every: int = 100
     seeds: tuple = (0,)
+    tie: bool = False             # word models: the read-out reuses the embedding E (through P when D != H)
+    dropout: float = 0.0          # on the inputs e_t and on h_t before the read-out, during training
+    decay_from: float = 1.0       # lr falls linearly to lr * final_lr_fraction from this fraction of steps on
+    final_lr_fraction: float = 1.0
 
 
 # book/language-models.md, sec-lm-training: the LSTM and the tanh RNN, 300 steps of 32 x 64 characters
@@ -54,30 +58,52 @@ NGRAM_BETA = 8.0
 
 
 class TorchLM(nn.Module):
-    """Embedding (or one-hot) -> torch.nn.LSTM / RNN -> Linear read-out. ids (T, B) long -> logits (T, B, V)."""
+    """Embedding (or one-hot) -> torch.nn.LSTM / RNN -> Linear read-out. ids (T, B) long -> logits (T, B, V).
+
+    With ``setting.tie`` the read-out shares the embedding (Press & Wolf 2017): z_t = h_t E^T + b_y when
+    D = H, and z_t = (h_t P^T) E^T + b_y with a projection P (D, H) (``proj.weight``) when D < H, so a
+    large state H does not make the V x D tables larger. The state_dict holds E once (``embed.weight``
+    (V, D)) and b_y as ``out_bias`` (V,). ``setting.dropout`` drops inputs and states (training only)."""
 
     def __init__(self, V: int, setting: LMSetting):
         super().__init__()
         if setting.kind not in ("LSTM", "RNN"):
             raise ValueError(f"kind must be 'LSTM' or 'RNN'; got {setting.kind!r}")
-        self.V, self.setting = int(V), setting
         D = setting.embedding_dim
+        if setting.tie and (D is None or D > setting.hidden_size):
+            raise ValueError(f"a tied read-out needs an embedding no wider than the state; got D={D}, "
+                             f"H={setting.hidden_size}")
+        self.V, self.setting = int(V), setting
         self.embed = None if D is None else nn.Embedding(V, D)
         rnn = nn.LSTM if setting.kind == "LSTM" else nn.RNN
         self.rnn = rnn(V if D is None else D, setting.hidden_size)
-        self.head = nn.Linear(setting.hidden_size, V)
-        with torch.no_grad():
-            self.head.weight.uniform_(-setting.readout_scale, setting.readout_scale)
-            self.head.bias.zero_()
+        self.drop = nn.Dropout(setting.dropout)
+        if setting.tie:
+            self.head = None
+            self.proj = None if D == setting.hidden_size else nn.Linear(setting.hidden_size, D, bias=False)
+            self.out_bias = nn.Parameter(torch.zeros(V))
+            with torch.no_grad():
+                self.embed.weight.uniform_(-0.1, 0.1)
+        else:
+            self.head = nn.Linear(setting.hidden_size, V)
+            with torch.no_grad():
+                self.head.weight.uniform_(-setting.readout_scale, setting.readout_scale)
+                self.head.bias.zero_()
 
     def inputs(self, ids):
         if self.embed is not None:
             return self.embed(ids)
         return nn.functional.one_hot(ids, self.V).to(self.head.weight.dtype)
 
+    def readout(self, h):
+        """Logits (..., V) of states h (..., H)."""
+        if self.head is None:
+            return (h if self.proj is None else self.proj(h)) @ self.embed.weight.T + self.out_bias
+        return self.head(h)
+
     def forward(self, ids, state=None):
-        out, state = self.rnn(self.inputs(ids), state)
-        return self.head(out), state
+        out, state = self.rnn(self.drop(self.inputs(ids)), state)
+        return self.readout(self.drop(out)), state
 
 
 def detach(state):
@@ -114,14 +140,28 @@ class LMRun:
     seconds: float = 0.0
 
 
+def learning_rate(setting: LMSetting, step: int) -> float:
+    """The learning rate of step ``step`` (0-based): ``lr`` until ``decay_from * steps``, then linear down
+    to ``lr * final_lr_fraction`` at the last step (the schedule depends only on the step, so a shorter
+    run of the same setting follows the same rates)."""
+    start = setting.decay_from * setting.steps
+    if step < start or setting.final_lr_fraction == 1.0:
+        return setting.lr
+    frac = (step - start) / max(setting.steps - start, 1)
+    return setting.lr * (1 - (1 - setting.final_lr_fraction) * frac)
+
+
 def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, label: str | None = None,
-             valid_limit: int = 100_000) -> LMRun:
+             valid_limit: int = 100_000, stop_after: int | None = None, show_progress: bool = False) -> LMRun:
     """Train a :class:`TorchLM` with truncated BPTT over the stream ``train_ids``, carrying the state.
 
-    Adam (lr) with gradient-norm clipping; the stream is read as ``batch_size`` parallel pieces in windows
-    of T steps, from the start again when it runs out. Validation bits on the first ``valid_limit``
-    symbols of ``valid_ids`` every ``eval_every`` steps (and at the end).
+    Adam (:func:`learning_rate`) with gradient-norm clipping; the stream is read as ``batch_size``
+    parallel pieces in windows of T steps, from the start again when it runs out. Validation bits on the
+    first ``valid_limit`` symbols of ``valid_ids`` every ``eval_every`` steps (and at the end).
+    ``stop_after`` ends the run early, on the same schedule (for tests of a long run's first steps).
     """
+    from .experiments import progress
+
     torch.manual_seed(seed)
     model = TorchLM(V, setting)
     run = LMRun(label or setting.kind, model)
@@ -129,13 +169,17 @@ def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, la
     streams = batchify(np.asarray(train_ids), setting.batch_size)
     valid = np.asarray(valid_ids)[:valid_limit]
     windows, state, step = stream_windows(streams, setting.T), None, 0
+    last = setting.steps if stop_after is None else min(stop_after, setting.steps)
+    ticks = iter(progress(range(last), desc=f"training {run.label}") if show_progress else range(last))
     start = time.perf_counter()
-    while step < setting.steps:
+    while step < last:
         try:
             x, y = next(windows)
         except StopIteration:
             windows, state = stream_windows(streams, setting.T), None
             continue
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(setting, step)
         logits, state = model(torch.from_numpy(x), detach(state))
         loss = nats(logits, torch.from_numpy(y))
         optimizer.zero_grad()
@@ -144,9 +188,13 @@ def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, la
         optimizer.step()
         step += 1
         run.train_nats.append(loss.item())
-        if step % setting.eval_every == 0 or step == setting.steps:
+        next(ticks, None)                               # advances the progress bar, if any
+        if step % setting.eval_every == 0 or step == last:
             run.eval_steps.append(step)
             run.valid_bits.append(evaluate_bits(model, valid))
+            if show_progress:
+                print(f"step {step}: validation {run.valid_bits[-1]:.4f} bits per symbol", flush=True)
+    next(ticks, None)                                   # lets the bar finish and close
     run.seconds = time.perf_counter() - start
     return run
 
@@ -245,9 +293,7 @@ def torch_training_curve(model: TorchLM, windows, setting: LMSetting) -> list:
     return losses
 
 
-WORD_VOCAB = 2000                     # the 1,999 most frequent training words + <unk>
-WORD_CHAPTER = LMSetting(embedding_dim=32, hidden_size=64, T=32, batch_size=32, steps=200, lr=1e-2,
-                         eval_every=100, seeds=(0, 1, 2))
+WORD_VOCAB = 10_000                   # the 9,999 most frequent training words + <unk>
 
 
 def word_data(name: str = "wiki", size: int = WORD_VOCAB):
@@ -290,3 +336,14 @@ def char_seed_study(settings=(CHAR_CHAPTER, CHAR_RNN_CHAPTER)) -> dict:
     for s in settings:
         out[s.kind] = [evaluate_bits(train_lm(train_ids, valid_ids, V, s, seed).model, test_ids) for seed in s.seeds]
     return out
+
+
+KN_CHAR_ORDERS = (5, 6, 7, 8, 9)
+
+
+def kneser_ney_char_orders(orders=KN_CHAR_ORDERS) -> dict:
+    """Test bits per character of the Kneser-Ney model of each order (the chapter uses order 7)."""
+    from .ngram import KneserNey
+
+    vocab, train_ids, _, test_ids = char_data("wiki")
+    return {n: KneserNey(train_ids, len(vocab), n).bits(test_ids) for n in orders}

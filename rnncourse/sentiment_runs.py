@@ -100,8 +100,17 @@ def contrast_run(setting: SentimentSetting = CONTRAST, seed: int = 0) -> dict:
     rnn = RNNClassifier(V, setting.embedding_dim, setting.hidden_size)
     ids_tr, ids_te = torch.from_numpy(x_tr), torch.from_numpy(x_te)
     fit(rnn, ids_tr, y_tr, setting.steps, setting.batch_size, setting.lr, seed)
+    unseen = unseen_rows(x_te, x_tr)
     return {"bow_train": accuracy(bow, c_tr, y_tr), "bow_test": accuracy(bow, c_te, y_te),
-            "rnn_train": accuracy(rnn, ids_tr, y_tr), "rnn_test": accuracy(rnn, ids_te, y_te)}
+            "rnn_train": accuracy(rnn, ids_tr, y_tr), "rnn_test": accuracy(rnn, ids_te, y_te),
+            "test_seen_share": float(1 - unseen.mean()),
+            "rnn_test_unseen": accuracy(rnn, ids_te[torch.from_numpy(unseen)], y_te[unseen])}
+
+
+def unseen_rows(test_ids: np.ndarray, train_ids: np.ndarray) -> np.ndarray:
+    """Boolean mask (N_test,): which rows of ``test_ids`` (N_test, T) occur nowhere in ``train_ids``."""
+    seen = {tuple(row) for row in np.asarray(train_ids).tolist()}
+    return np.array([tuple(row) not in seen for row in np.asarray(test_ids).tolist()])
 
 
 # ---- Pang & Lee: cross-validated logistic regression ----------------------------------------------------
@@ -169,6 +178,30 @@ def pang_lee_study(fold_seeds=PL_FOLD_SEEDS) -> dict:
     """Mean 10-fold CV accuracy per fold assignment, for each representation."""
     labels, features, _ = pang_lee_features()
     return {name: [float(logistic_cv(X, labels, seed=s).mean()) for s in fold_seeds] for name, X in features.items()}
+
+
+PL_GRU = SentimentSetting(embedding_dim=16, hidden_size=32, steps=300, batch_size=32, lr=1e-2)
+
+
+def pang_lee_gru_cv(setting: SentimentSetting = PL_GRU, k: int = FOLDS, seed: int = 0) -> np.ndarray:
+    """Accuracy (k,) of the GRU classifier on each held-out fold of the 200 Pang & Lee sentences (the same
+    folds as :func:`logistic_cv`). Its vocabulary is the training fold's words, ``<pad>`` and ``<unk>``
+    (for test words it never saw)."""
+    from .data.sentiment import PAD, pang_lee_sentences
+
+    sents, labels = pang_lee_sentences()
+    scores = []
+    for f, test in enumerate(folds(len(labels), k, seed)):
+        train = np.setdiff1d(np.arange(len(labels)), test)
+        words = [PAD, "<unk>"] + sorted({w for i in train for w in sents[i]})
+        known = set(words)
+        mapped = [[w if w in known else "<unk>" for w in s] for s in sents]
+        ids = torch.from_numpy(encode_padded(mapped, words))
+        torch.manual_seed(seed * 100 + f)
+        model = RNNClassifier(len(words), setting.embedding_dim, setting.hidden_size)
+        fit(model, ids[train], labels[train], setting.steps, setting.batch_size, setting.lr, seed * 100 + f)
+        scores.append(accuracy(model, ids[test], labels[test]))
+    return np.array(scores)
 
 
 class ScratchClassifier:

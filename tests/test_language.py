@@ -24,7 +24,7 @@ from rnncourse.data.sentiment import (
     pang_lee_sentences,
 )
 from rnncourse.decoding import greedy_decode
-from rnncourse.ngram import NGram
+from rnncourse.ngram import KneserNey, NGram
 from rnncourse.sampling import generate, sample, softmax_with_temperature, top_k_logits
 
 
@@ -110,6 +110,88 @@ def test_ngram_matches_brute_force_counting_and_normalises(order, beta):
                     for v in range(V)) if order > 1 else sum(brute_force_prob(list(train), V, 1, beta, [], v)
                                                              for v in range(V))
         assert abs(total - 1) < 1e-12
+
+
+# ---- Kneser-Ney ----------------------------------------------------------------------------------
+def test_kneser_ney_matches_a_hand_computed_bigram_model():
+    """Corpus 0 1 0 1 2 1 (V = 3), one discount D = 1/2. Continuation counts of 0, 1, 2: 1, 2, 1 (1 is
+    seen after 0 and after 2), so P_0 = ((1 - D, 2 - D, 1 - D) + 3D/3) / 4 = (1/4, 1/2, 1/4). After 0
+    (seen twice, always followed by 1): P(1 | 0) = (2 - D + D P_0(1)) / 2 = 7/8, P(0 | 0) = D P_0(0) / 2."""
+    kn = KneserNey(np.array([0, 1, 0, 1, 2, 1]), 3, 2, discount=0.5)
+    np.testing.assert_allclose(kn.distribution([0]), [1 / 16, 7 / 8, 1 / 16], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(kn.distribution([1]), [3 / 8, 1 / 4, 3 / 8], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(kn.distribution([2]), [1 / 8, 3 / 4, 1 / 8], rtol=0, atol=1e-15)
+    assert np.allclose(KneserNey(np.array([0, 1, 0, 1, 2, 1]), 3, 1, discount=0.5).distribution([]),
+                       [(2 - 0.5 + 1.5 / 3) / 6, (3 - 0.5 + 1.5 / 3) / 6, (1 - 0.5 + 1.5 / 3) / 6])   # unigram: raw counts
+    # the discounts from the count-of-counts: top level n1 = 3, n2 = 1 (0 1 twice): Y = 3/5; continuation
+    # counts (1, 2, 1): Y = 2/4. n3 = 0, so modified KN falls back to the single discount.
+    auto = KneserNey(np.array([0, 1, 0, 1, 2, 1]), 3, 2)
+    np.testing.assert_allclose(auto.discounts(1), [0.6] * 3)
+    np.testing.assert_allclose(auto.discounts(0), [0.5] * 3)
+
+
+def brute_force_kn(train, V, order, d, context, target):
+    """P_KN(target | context) from plain Python counting: raw n-gram counts at the top, the number of
+    distinct predecessors at lower levels, d[k] = (D1, D2, D3+) of the level with contexts of length k."""
+    def counts(k):
+        if k == order - 1:
+            return Counter(tuple(train[i:i + k + 1]) for i in range(len(train) - k))
+        preds = {}
+        for i in range(1, len(train) - k):
+            preds.setdefault(tuple(train[i:i + k + 1]), set()).add(train[i - 1])
+        return Counter({g: len(s) for g, s in preds.items()})
+    p = 1.0 / V
+    for k in range(order):
+        c = counts(k)
+        ctx = tuple(context[len(context) - k:]) if k else ()
+        row = {g[-1]: n for g, n in c.items() if g[:-1] == ctx}
+        total = sum(row.values())
+        if total == 0:
+            continue
+        disc = lambda n: 0.0 if n == 0 else d[k][min(n, 3) - 1]
+        gamma = sum(disc(n) for n in row.values())
+        n = row.get(target, 0)
+        p = (max(n - disc(n), 0.0) + gamma * p) / total
+    return p
+
+
+def count_of_counts_discounts(values):
+    n = [sum(1 for v in values if v == r) for r in (1, 2, 3, 4)]
+    y = n[0] / (n[0] + 2 * n[1])
+    return np.clip([r - (r + 1) * y * n[r] / n[r - 1] for r in (1, 2, 3)], 0.1, [1, 2, 3])   # kept in [0.1, r]
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_kneser_ney_matches_brute_force_and_sums_to_one_in_every_context(order):
+    rng = np.random.default_rng(10 + order)
+    V = 8
+    zipf = 1 / np.arange(1, V + 1) ** 1.5
+    train = [int(v) for v in rng.choice(V, size=600, p=zipf / zipf.sum())]
+    model = KneserNey(np.array(train), V, order)
+    d = [model.discounts(k) for k in range(order)]
+    top = Counter(tuple(train[i:i + order]) for i in range(len(train) - order + 1))
+    if order > 1:                                             # counts 1..4 all occur: three distinct discounts
+        assert all(r in top.values() for r in (1, 2, 3, 4))
+        np.testing.assert_allclose(d[order - 1], count_of_counts_discounts(top.values()), rtol=1e-12)
+        assert len(set(np.round(d[order - 1], 9))) == 3
+    test = rng.integers(V, size=30)
+    want = [math.log2(brute_force_kn(train, V, order, d, list(test[t - order + 1:t]), int(test[t])))
+            for t in range(order - 1, len(test))]
+    np.testing.assert_allclose(model.log2_probs(test), want, rtol=0, atol=1e-12)
+    for modified in (True, False):
+        m = KneserNey(np.array(train[:60]), V, order, modified=modified)   # short: many unseen contexts
+        for context in np.ndindex(*(V,) * (order - 1)):
+            p = m.distribution(list(context))
+            assert p.min() > 0 and abs(p.sum() - 1) < 1e-12, (context, p.sum())
+
+
+def test_kneser_ney_rejects_bad_input():
+    with pytest.raises(ValueError, match="discount must be in"):
+        KneserNey(np.arange(5), 5, 2, discount=1.5)
+    with pytest.raises(ValueError, match="context must hold"):
+        KneserNey(np.arange(5), 5, 3).distribution([1])
+    with pytest.raises(ValueError, match="ids in"):
+        KneserNey(np.arange(5), 4, 2)
 
 
 # ---- sampling ------------------------------------------------------------------------------------
@@ -254,3 +336,34 @@ def test_lee_corpus_is_a_quick_character_stream():
     assert 340_000 < len(text) < 350_000 and set(text) <= set(ALPHABET) and "  " not in text
     with pytest.raises(ValueError, match="'wiki' or 'lee'"):
         char_corpus("brown")
+
+
+# ---- model options: tied read-out, dropout, learning-rate schedule, early stop ---------------------
+def test_tied_readout_is_h_p_e_transpose_and_stores_the_table_once():
+    setting = lm.LMSetting(embedding_dim=3, hidden_size=5, tie=True)
+    torch.manual_seed(0)
+    model = lm.TorchLM(7, setting).eval()
+    assert sorted(model.state_dict()) == ["embed.weight", "out_bias", "proj.weight", "rnn.bias_hh_l0",
+                                          "rnn.bias_ih_l0", "rnn.weight_hh_l0", "rnn.weight_ih_l0"]
+    with torch.no_grad():
+        model.out_bias.normal_()
+    ids = torch.tensor([[1, 2], [3, 4], [5, 6]])
+    logits, _ = model(ids)
+    h, _ = torch.nn.LSTM(3, 5).requires_grad_(False), None
+    h.load_state_dict({k[4:]: v for k, v in model.state_dict().items() if k.startswith("rnn.")})
+    E, P, b = model.embed.weight, model.proj.weight, model.out_bias
+    want = (h(E[ids])[0] @ P.T) @ E.T + b                       # z_t = (h_t P^T) E^T + b_y
+    torch.testing.assert_close(logits, want, rtol=0, atol=1e-6)
+    with pytest.raises(ValueError, match="no wider than the state"):
+        lm.TorchLM(7, lm.LMSetting(embedding_dim=6, hidden_size=5, tie=True))
+
+
+def test_learning_rate_schedule_is_flat_then_linear_and_stop_after_ends_early():
+    s = lm.LMSetting(steps=10, lr=1.0, decay_from=0.6, final_lr_fraction=0.1)
+    rates = [lm.learning_rate(s, k) for k in range(10)]
+    # flat for steps 0..5, then 1 - 0.9 * (k - 6) / 4 for k = 6..9
+    np.testing.assert_allclose(rates, [1.0] * 6 + [1.0, 0.775, 0.55, 0.325], rtol=0, atol=1e-12)
+    small = lm.LMSetting(hidden_size=8, T=5, batch_size=2, steps=50, eval_every=3, dropout=0.5)
+    ids = np.arange(400) % 6
+    run = lm.train_lm(ids, ids[:60], 6, small, stop_after=7)
+    assert len(run.train_nats) == 7 and run.eval_steps == [3, 6, 7]
