@@ -309,10 +309,10 @@ def test_char_lm_sampling_refuses_counts_laid_out_to_match():
             inputs = test.make_inputs(seed)
             p = char_lm._p_tau(inputs["logits"], float(inputs["temperature"]))
 
-            def honest(s):
+            def honest(s, p=p):
                 return np.random.default_rng(s).choice(p.size, size=char_lm.N_SAMPLES, p=p).astype(np.float64)
 
-            def laid_out(s):
+            def laid_out(s, p=p):
                 counts = np.floor(p * char_lm.N_SAMPLES).astype(int)
                 counts[np.argmax(p)] += char_lm.N_SAMPLES - counts.sum()
                 return np.random.default_rng(s).permutation(np.repeat(np.arange(p.size), counts)).astype(np.float64)

@@ -148,7 +148,7 @@ def brute_force_kn(train, V, order, d, context, target):
         total = sum(row.values())
         if total == 0:
             continue
-        disc = lambda n: 0.0 if n == 0 else d[k][min(n, 3) - 1]
+        disc = lambda n, k=k: 0.0 if n == 0 else d[k][min(n, 3) - 1]
         gamma = sum(disc(n) for n in row.values())
         n = row.get(target, 0)
         p = (max(n - disc(n), 0.0) + gamma * p) / total
