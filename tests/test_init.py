@@ -1,4 +1,4 @@
-"""The eight initialisations of lecture 002: each matrix's defining property, checked by linear algebra."""
+"""The eight initialisations of deck C (book/syllabus.md): each matrix's defining property, checked by linear algebra."""
 import numpy as np
 import pytest
 import torch

@@ -1,5 +1,5 @@
 """word2vec pieces: gradients against float64 central differences and torch autograd, the sampling rules
-against their formulas and gensim, the window pairs against the lecture's table, and the evaluation
+against their formulas and gensim, the window pairs against deck C's table, and the evaluation
 functions against scipy and gensim."""
 import numpy as np
 import pytest
@@ -195,7 +195,7 @@ def test_noise_distribution_matches_gensims_cumulative_table():
 
 
 FOX = "the quick brown fox jumps over the lazy dog".split()
-LECTURE_TABLE = {   # lecture 002, window size 2
+LECTURE_TABLE = {   # deck C (book/syllabus.md), window size 2
     "the": ["quick", "brown"], "quick": ["the", "brown", "fox"],
     "brown": ["the", "quick", "fox", "jumps"], "fox": ["quick", "brown", "jumps", "over"]}
 

@@ -1,4 +1,4 @@
-"""The eight recurrent-weight initialisations of lecture 002's table (Talathi & Vartak 2015; Le et al. 2015).
+"""The eight recurrent-weight initialisations of deck C's table (book/syllabus.md) (Talathi & Vartak 2015; Le et al. 2015).
 
 Each scheme gives the recurrent matrix W_hh: (H, H) of a vanilla RNN h_t = f(x_t W_ih^T + b + h_{t-1} W_hh^T)
 and the nonlinearity f the scheme is defined with:

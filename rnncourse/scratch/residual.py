@@ -3,7 +3,7 @@
     a_t = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
     h_t = h_{t-1} + F(x_t, h_{t-1}),   F = tanh(a_t)
 
-The lecture's "unit feedback gain (ResNet idea)": dh_t/dh_{t-1} = I + diag(1 - tanh(a_t)^2) W_hh^T (column
+Deck C's "unit feedback gain (ResNet idea)": dh_t/dh_{t-1} = I + diag(1 - tanh(a_t)^2) W_hh^T (column
 form), so the identity path carries every gradient back unchanged however many steps there are, whatever
 the tanh path does. (The price: nothing bounds h, which can drift.) Backward, given dh_t:
 

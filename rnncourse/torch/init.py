@@ -1,4 +1,4 @@
-"""The eight initialisations of lecture 002 (see :mod:`rnncourse.scratch.init`) applied to torch modules.
+"""The eight initialisations of deck C (see :mod:`rnncourse.scratch.init`) applied to torch modules.
 
 ``initialise_(rnn, scheme, rng)`` sets every ``weight_hh_l*`` of a ``torch.nn.RNN`` (or ``rnncourse.torch.RNN``)
 to :func:`rnncourse.scratch.init.recurrent_weight` and zeros its biases for every scheme but sRNN. One
