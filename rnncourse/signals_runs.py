@@ -132,7 +132,7 @@ def fit_captioner(model: ShowAndTell, setting: CaptionSetting, train, seed: int 
 
 
 def evaluate_captioner(model: ShowAndTell, test, beam_width: int = 3) -> dict:
-    """Decode every test image greedily and by beam search; returns {"greedy", "beam", "references"} (caption
+    """Decode every test image greedily and by beam search (skipped when ``beam_width`` is 0); returns {"greedy", "beam", "references"} (caption
     strings) and "metrics": exact match (greedy, beam), token accuracy under teacher forcing, word accuracy of
     the greedy captions (:func:`position_accuracy`; per digit on the strips), BLEU-1..4 of the greedy captions."""
     vocab, max_len = test.vocab, test.tokens.shape[1]
@@ -140,9 +140,10 @@ def evaluate_captioner(model: ShowAndTell, test, beam_width: int = 3) -> dict:
     for image in test.images:
         step, state = caption_step_fn(model, image)
         greedy.append(vocab.decode(greedy_decode(step, state, vocab.start, vocab.end, max_len).tokens))
-        step, state = caption_step_fn(model, image)
-        best = beam_search(step, state, vocab.start, vocab.end, max_len, beam_width=beam_width)[0]
-        beam.append(vocab.decode(best.tokens))
+        if beam_width:
+            step, state = caption_step_fn(model, image)
+            best = beam_search(step, state, vocab.start, vocab.end, max_len, beam_width=beam_width)[0]
+            beam.append(vocab.decode(best.tokens))
     with torch.no_grad():
         Yt = torch.tensor(test.tokens)
         pred = model(torch.tensor(test.images, dtype=torch.float32), Yt[:, :-1]).argmax(-1)
@@ -150,7 +151,7 @@ def evaluate_captioner(model: ShowAndTell, test, beam_width: int = 3) -> dict:
         token_acc = float((pred == Yt[:, 1:])[mask].float().mean())
     refs = test.captions
     metrics = {"exact_greedy": float(np.mean([g == r for g, r in zip(greedy, refs)])),
-               "exact_beam": float(np.mean([b == r for b, r in zip(beam, refs)])),
+               "exact_beam": float(np.mean([b == r for b, r in zip(beam, refs)])) if beam_width else float("nan"),
                "token_accuracy": token_acc,
                "word_accuracy": position_accuracy(greedy, refs),
                **bleu_scores([[r.split()] for r in refs], [g.split() for g in greedy])}
@@ -429,15 +430,43 @@ def ship_captioner(name: str, script: str, seed: int = 0) -> dict:
     from . import pretrained
 
     setting = SHIPPED_CAPTIONERS[name]
+    commit = pretrained.git_commit()                      # the code that trains, before anything can change
     cpu, wall = time.process_time(), time.perf_counter()
     train, test = caption_data(setting)
     model = new_captioner(setting, train, seed)
     curve = fit_captioner(model, setting, train, seed, desc=name)
     metrics = evaluate_captioner(model, test, setting.beam_width)["metrics"]
     manifest = {"script": script, "seed": seed, "settings": dataclasses.asdict(setting),
-                "commit": pretrained.git_commit(), "cpu_seconds": time.process_time() - cpu,
+                "commit": commit, "cpu_seconds": time.process_time() - cpu,
                 "wall_seconds": time.perf_counter() - wall, "metrics": metrics,
                 "curve_metric": "training loss (masked cross-entropy, nats), mean of the last 100 steps",
                 "curve": curve, "created": datetime.date.today().isoformat(), "versions": pretrained.versions()}
     pretrained.save(name, {k: v.detach().numpy() for k, v in model.state_dict().items()}, manifest)
     return manifest
+
+
+def held_out_object_report(captions, test, held_out_pairs=HELD_OUT_PAIRS) -> dict:
+    """What a captioner said about each held-out (colour, shape) object of the compositional test scenes.
+
+    ``captions`` are the model's captions of ``test`` (strings), read as "a C S <relation> a C S". Returns
+    counts over the held-out objects: "objects", "colour_right", "shape_right", "both_right",
+    "said_seen_pair" (the colour-shape pair it said is one that occurs in training) and "unreadable"
+    (captions not of that form)."""
+    held = {tuple(p) for p in held_out_pairs}
+    out = dict.fromkeys(("objects", "colour_right", "shape_right", "both_right", "said_seen_pair", "unreadable"), 0)
+    for caption, objects in zip(captions, test.objects, strict=True):
+        words = caption.split()
+        said = ((words[1], words[2]), (words[-2], words[-1])) if len(words) in (7, 8) else None
+        for k, obj in enumerate(objects):
+            if tuple(obj) not in held:
+                continue
+            out["objects"] += 1
+            if said is None:
+                out["unreadable"] += 1
+                continue
+            colour, shape = said[k]
+            out["colour_right"] += colour == obj[0]
+            out["shape_right"] += shape == obj[1]
+            out["both_right"] += (colour, shape) == tuple(obj)
+            out["said_seen_pair"] += (colour, shape) not in held
+    return out

@@ -21,7 +21,7 @@ digits = range(NUMBERS.min_digits, NUMBERS.max_digits + 1)
 print(f"{'model':10} {'seed':>4} " + " ".join(f"{d:>5d}" for d in digits)
       + f" {'exact':>6} {'BLEU-4':>6} {'forced':>6} {'free':>6} {'wrong_len':>9} {'p_after':>7} {'p_clean':>7}"
       + f" {'seconds':>8}", flush=True)
-for name, overrides in STUDY_MODELS.items():
+for name in STUDY_MODELS:
     for seed in NUMBERS.seeds:
         row = study_row(name, seed)
         print(f"{name:10} {seed:4d} " + " ".join(f"{row['accuracy'][d]:5.2f}" for d in digits)
