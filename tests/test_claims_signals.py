@@ -79,10 +79,16 @@ def test_forecasting_ranking_over_five_seeds():
 
 
 def test_eeg_ordering_over_five_seeds():
-    """EEG_CLAIM"""
+    """"Over five seeds the ordering was the same every time: recurrent-convolutional (0.985 to 1.0) above
+    conv-only (0.60 to 0.70) above recurrent-only (0.43 to 0.55, below both others in every seed) ... it stays
+    above chance (1/3) in every seed." (asserted: the ordering in every seed; medians with margins beyond the
+    seed-to-seed deviations of 0.006, 0.04 and 0.045)"""
     assert len(runs.EEG_STUDY.seeds) == 5
     data = runs.eeg_data(runs.EEG_STUDY)
     results = [runs.eeg_comparison(runs.EEG_STUDY, s, data)["accuracy"] for s in runs.EEG_STUDY.seeds]
     for r in results:
         assert r["recurrent-convolutional"] > r["conv-only"] > r["recurrent-only"], r
-    assert EEG_ASSERTS, results
+    median = {k: np.median([r[k] for r in results]) for k in results[0]}
+    assert median["recurrent-convolutional"] >= 0.95 and min(r["recurrent-convolutional"] for r in results) >= 0.9
+    assert median["conv-only"] <= 0.8 and median["recurrent-only"] < median["conv-only"] - 0.05, median
+    assert min(r["recurrent-only"] for r in results) > 1 / 3, results
