@@ -226,7 +226,8 @@ def _changes_windows(d, window: int, outputs: int, stride: int = 1):
 
 @dataclass
 class ForecastRun:
-    rmse: dict                      # {"seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"}: ppm
+    rmse: dict                      # {"seasonal naive", "seasonal naive + drift", "linear AR", "LSTM direct",
+                                    #  "LSTM recursive"}: ppm
     by_horizon: dict                # the same, RMSE per horizon 1..H (H,)
     forecasts: dict                 # the same: (origins, H) forecasts in ppm
     truth: np.ndarray               # (origins, H)
@@ -250,8 +251,8 @@ def fit_ar(d, order: int):
 
 
 def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0) -> ForecastRun:
-    """Seasonal naive, linear AR (recursive, on the monthly changes) and the LSTM forecaster (direct and
-    recursive) on the same held-out origins; RMSE in ppm over all origins and horizons."""
+    """Seasonal naive (with and without drift), linear AR (recursive, on the monthly changes) and the LSTM
+    forecaster (direct and recursive) on the same held-out origins; RMSE in ppm over all origins and horizons."""
     start = time.perf_counter()
     months, ppm, n_train = co2_split(setting)
     C, Hz = setting.context, setting.horizon
@@ -262,6 +263,8 @@ def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0)
     truth = np.stack([ppm[o + 1:o + 1 + Hz] for o in origins])
     last = ppm[origins][:, None]
     forecasts = {"seasonal naive": np.stack([ppm[o + 1 - 12:o + 1 - 12 + Hz] for o in origins])}
+    # the same month last year plus last year's rise: the seasonal naive forecast with drift
+    forecasts["seasonal naive + drift"] = forecasts["seasonal naive"] + (ppm[origins] - ppm[origins - 12])[:, None]
     coef = fit_ar(d_train, setting.ar_order)
     p = setting.ar_order
     hist = np.stack([d[o - p:o] for o in origins])             # the last p changes before each origin

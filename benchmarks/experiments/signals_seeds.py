@@ -34,11 +34,11 @@ if "digits" in which:
         print(f"{'':>14} {seed:4d} " + " ".join(f"{r.metrics[k]:14.3f}" for k in keys) + f" {r.seconds:5.1f}", flush=True)
 
 if "forecasting" in which:
-    print(f"{'seed':>4} " + " ".join(f"{k:>15}" for k in ("seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"))
-          + f" {'s':>5}", flush=True)
+    names = ("seasonal naive", "seasonal naive + drift", "linear AR", "LSTM direct", "LSTM recursive")
+    print(f"{'seed':>4} " + " ".join(f"{k:>22}" for k in names) + f" {'s':>5}", flush=True)
     for seed in runs.FORECAST_STUDY.seeds:
         r = runs.forecast_comparison(runs.FORECAST_STUDY, seed)
-        print(f"{seed:4d} " + " ".join(f"{v:15.3f}" for v in r.rmse.values()) + f" {r.seconds:5.1f}", flush=True)
+        print(f"{seed:4d} " + " ".join(f"{r.rmse[k]:22.3f}" for k in names) + f" {r.seconds:5.1f}", flush=True)
 
 if "eeg" in which:
     data = runs.eeg_data(runs.EEG_STUDY)
