@@ -36,10 +36,11 @@ def test_the_study_is_three_seeds_of_the_chapter_setting():
 
 
 def test_attention_holds_up_on_long_numbers_where_the_plain_model_fails(rows):
-    """"the attention model translated 86 to 88 % of the 7-digit numbers and 68 to 74 % of the 8-digit ones,
-    while the plain encoder-decoder got at most 2 % of either right; on 2-digit numbers both were at 85 % or
-    more" (asserted with margins beyond the seed-to-seed spread: at least 70 % and 50 %, at most 10 %, and
-    the gap on 6-8 digits at least 0.5, observed 0.68-0.74)"""
+    """"the attention model translated 86 to 88 % of the 7-digit numbers and 68 to 74 % of the 8-digit ones
+    (under a second floating-point kernel, seed 0 gave 82 % and 65 %: ... the test asserts at least 70 % and
+    50 %), while the plain encoder-decoder got at most 2 % of either right; on 2-digit numbers both were at
+    85 % or more" (asserted with margins beyond the seed-to-seed spread: at most 10 % for the plain model,
+    at least 75 % on 2 digits, and the gap on 6-8 digits at least 0.5, observed 0.68-0.74)"""
     for plain, attn in zip(rows["plain"], rows["attention"]):
         a, p = attn["accuracy"], plain["accuracy"]
         assert p[7] <= 0.1 and p[8] <= 0.1, p
@@ -49,7 +50,7 @@ def test_attention_holds_up_on_long_numbers_where_the_plain_model_fails(rows):
 
 
 def test_bleu_and_exact_match_order_the_models_alike(rows):
-    """"Over all 800 test numbers of 1-8 digits, exact match was 0.28-0.42 for the plain model and 0.82-0.88
+    """"Over all 800 test numbers of 1-8 digits, exact match was 0.28-0.42 for the plain model and 0.80-0.88
     with attention, and BLEU-4 0.46-0.51 and 0.91-0.93: BLEU ranks the two models the same way, and gives the
     plain model credit for its partly right long numbers, which exact match does not." """
     for plain, attn in zip(rows["plain"], rows["attention"]):
