@@ -59,3 +59,30 @@ def corpus_bleu(references, candidates, max_n: int = 4) -> float:
 def bleu_scores(references, candidates, max_n: int = 4) -> dict:
     """{"BLEU-1": ..., ..., "BLEU-max_n": ...} (each BLEU-n with uniform weights over 1..n)."""
     return {f"BLEU-{n}": corpus_bleu(references, candidates, n) for n in range(1, max_n + 1)}
+
+
+def edit_distance(candidate, reference) -> int:
+    """Levenshtein distance between two token sequences: the fewest insertions, deletions and substitutions
+    that turn ``candidate`` into ``reference`` (each costs 1). A dropped word costs 1, however many words
+    follow it, where a position-by-position comparison would count every later word as wrong."""
+    if isinstance(candidate, str) or isinstance(reference, str):
+        raise ValueError("edit_distance compares token lists; got a string (split it into tokens first)")
+    candidate, reference = list(candidate), list(reference)
+    previous = list(range(len(reference) + 1))        # distances from the empty prefix of candidate
+    for i, c in enumerate(candidate, 1):
+        current = [i]
+        for j, r in enumerate(reference, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (c != r)))
+        previous = current
+    return previous[-1]
+
+
+def word_error_rate(references, candidates) -> float:
+    """Corpus word error rate: the summed :func:`edit_distance` of each candidate to its reference (one
+    reference each, a token list) over the summed reference lengths."""
+    if len(references) != len(candidates) or not candidates:
+        raise ValueError(f"need one reference per candidate, at least one; got {len(references)} and {len(candidates)}")
+    total = sum(len(r) for r in references)
+    if total == 0:
+        raise ValueError("the references hold no token")
+    return sum(edit_distance(c, r) for r, c in zip(references, candidates)) / total

@@ -4,7 +4,9 @@ book/seq2seq.md, the seed study ``benchmarks/experiments/seq2seq_seeds.py`` and
 
 Models are :class:`rnncourse.torch.Seq2Seq` (torch.nn.GRU encoder, GRU or attention-GRU decoder) trained
 with teacher forcing, Adam and norm clipping, on fresh generated batches every step; they are evaluated by
-greedy decoding (:meth:`rnncourse.torch.Seq2Seq.greedy`) on a held-out set drawn from its own seed.
+greedy decoding (:meth:`rnncourse.torch.Seq2Seq.greedy`) on a held-out set drawn from its own seed and
+from the test part of the task (:func:`rnncourse.data.pairs.in_test_part`): training batches are drawn from
+the training part only, so no test number or test day is ever seen in training.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
+from .bleu import corpus_bleu, edit_distance
 from .data import dates, numberwords
 from .data.pairs import EOS, TokenVocab, make_batch
 from .torch.seq2seq import Seq2Seq
@@ -51,11 +54,11 @@ def vocabularies(task: str) -> tuple[TokenVocab, TokenVocab]:
     raise ValueError(f"task must be 'dates' or 'numbers'; got {task!r}")
 
 
-def pairs(setting: Seq2SeqSetting, n: int, rng) -> list:
-    """``n`` (source, target) pairs of the setting's task."""
+def pairs(setting: Seq2SeqSetting, n: int, rng, part: str = "train") -> list:
+    """``n`` (source, target) pairs of the setting's task, from its training part (or ``part="test"``)."""
     if setting.task == "dates":
-        return dates.date_pairs(n, rng)
-    return numberwords.number_pairs(n, rng, setting.min_digits, setting.max_digits)
+        return dates.date_pairs(n, rng, part=part)
+    return numberwords.number_pairs(n, rng, setting.min_digits, setting.max_digits, part=part)
 
 
 def source_length(setting: Seq2SeqSetting) -> int:
@@ -96,7 +99,7 @@ class Seq2SeqRun:
 
     def test_set(self, seed: int | None = None, n: int | None = None) -> list:
         seed = held_out_seed(self.seed if seed is None else seed)
-        return pairs(self.setting, n or self.setting.test_size, seed)
+        return pairs(self.setting, n or self.setting.test_size, seed, part="test")
 
 
 def train(setting: Seq2SeqSetting, seed: int = 0, **overrides) -> Seq2SeqRun:
@@ -123,29 +126,75 @@ def train(setting: Seq2SeqSetting, seed: int = 0, **overrides) -> Seq2SeqRun:
 
 
 def accuracy_by_digits(run: Seq2SeqRun, n_per_length: int = 100, seed: int | None = None) -> dict:
-    """Exact-match accuracy of greedy translations for each digit count of the setting (numbers task)."""
+    """Exact-match accuracy of greedy translations of ``n_per_length`` test-part numbers (never trained on) for
+    each digit count of the setting (numbers task)."""
     rng = np.random.default_rng(held_out_seed(run.seed if seed is None else seed))
     digits = range(run.setting.min_digits, run.setting.max_digits + 1)
-    examples = [pair for d in digits for pair in numberwords.number_pairs(n_per_length, rng, d, d)]
+    examples = [pair for d in digits for pair in numberwords.number_pairs(n_per_length, rng, d, d, part="test")]
     ok = run.correct(examples).reshape(len(digits), n_per_length)     # one batch, padded as in training
     return {d: float(row.mean()) for d, row in zip(digits, ok)}
 
 
 @torch.no_grad()
-def position_errors(run: Seq2SeqRun, examples) -> dict:
-    """Token errors by output position, teacher-forced and free-running (greedy), over ``examples``.
+def exposure_errors(run: Seq2SeqRun, examples) -> dict:
+    """Teacher-forced against free-running (greedy) errors over ``examples``, scored so that one dropped or
+    added word is one error, not a shift that makes every later word wrong.
 
-    Returns {"forced": wrong (T, N) bool, "free": wrong (T, N) bool, "valid": (T, N) bool}: position t of
-    example n is wrong when the predicted token differs from the true one (EOS included). Free-running
-    predictions come from greedy decoding, which feeds back the model's own tokens."""
+    Returns a dict of floats and counts:
+      "forced"       word error rate under teacher forcing (every position reads the true history; </s>
+                     not counted);
+      "free"         word error rate of the greedy outputs: summed edit distance / summed reference length
+                     (</s> not counted);
+      "wrong_length" number of greedy outputs whose length differs from the reference's; "n" the examples;
+      "p_after", "p_clean", "n_after", "n_clean": on the greedy outputs of the right length only (where
+                     position t of the output is aligned with position t of the reference), the error rate
+                     at positions after the first wrong word and at positions with a correct history so
+                     far, and how many positions each rate is over.
+    """
     src, tgt_in, tgt_out = run.batch(examples)
-    valid = tgt_out != 0
-    forced = run.model(src, tgt_in).argmax(dim=2).numpy()
-    free = run.model.greedy(src, tgt_out.shape[0])
-    if free.shape[0] < tgt_out.shape[0]:
-        free = np.concatenate([free, np.full((tgt_out.shape[0] - free.shape[0], free.shape[1]), EOS)])
-    return {"forced": (forced != tgt_out) & valid, "free": (free != tgt_out) & valid, "valid": valid}
+    valid = (tgt_out != 0) & (tgt_out != EOS)                    # word positions
+    forced = (run.model(src, tgt_in).argmax(dim=2).numpy() != tgt_out) & valid
+    free = run.model.greedy(src, tgt_out.shape[0] + 5)
+    outputs = [run.tgt_vocab.decode(free[:, b]) for b in range(len(examples))]
+    refs = [list(t) for _, t in examples]
+    after = clean = n_after = n_clean = 0
+    for out, ref in zip(outputs, refs):
+        if len(out) != len(ref):
+            continue
+        wrong = np.array([a != b for a, b in zip(out, ref)])
+        seen = np.cumsum(wrong) - wrong > 0                     # an earlier word was already wrong
+        after, n_after = after + wrong[seen].sum(), n_after + seen.sum()
+        clean, n_clean = clean + wrong[~seen].sum(), n_clean + (~seen).sum()
+    return {"forced": float(forced.sum() / valid.sum()),
+            "free": sum(edit_distance(o, r) for o, r in zip(outputs, refs)) / sum(map(len, refs)),
+            "wrong_length": sum(len(o) != len(r) for o, r in zip(outputs, refs)), "n": len(examples),
+            "p_after": float(after / max(n_after, 1)), "p_clean": float(clean / max(n_clean, 1)),
+            "n_after": int(n_after), "n_clean": int(n_clean), "outputs": outputs}
+
+
+def test_scores(run: Seq2SeqRun, examples) -> dict:
+    """Exact match and corpus BLEU-4 (:func:`rnncourse.bleu.corpus_bleu`) of the greedy translations."""
+    outputs = run.translate(examples)
+    refs = [[list(t)] for _, t in examples]
+    return {"exact": float(np.mean([o == r[0] for o, r in zip(outputs, refs)])),
+            "BLEU-4": corpus_bleu(refs, outputs, 4)}
 
 
 # the three models of the seed study (benchmarks/experiments/seq2seq_seeds.py), as overrides of NUMBERS
 STUDY_MODELS = {"plain": {}, "reversed": {"reverse_source": True}, "attention": {"attention": True}}
+EXPOSURE_SET = {"n": 400, "rng": 12, "min_digits": 1, "max_digits": 8}    # test-part numbers of sec-seq2seq-exposure
+
+
+def exposure_examples() -> list:
+    """The 400 test-part numbers of 1-8 digits on which book/seq2seq.md scores exposure bias."""
+    return numberwords.number_pairs(part="test", **EXPOSURE_SET)
+
+
+def study_row(name: str, seed: int) -> dict:
+    """One row of the seed study: train model ``name`` of STUDY_MODELS from ``seed`` in NUMBERS and score it
+    (accuracy by digit count, exact match and BLEU-4 on its test set, the exposure-bias scores)."""
+    run = train(NUMBERS, seed, **STUDY_MODELS[name])
+    row = {"accuracy": accuracy_by_digits(run), **test_scores(run, run.test_set()),
+           **exposure_errors(run, exposure_examples()), "seconds": run.seconds}
+    row.pop("outputs")
+    return row

@@ -34,12 +34,16 @@ class CaptionSetting:
     beam_width: int = 3
     held_out_pairs: tuple = ()            # non-empty: the compositional split
     seeds: tuple = (0,)
+    n_train: int = 800                    # training scenes (the 200 held-out scenes are always the same)
 
 
 HELD_OUT_PAIRS = (("red", "triangle"), ("blue", "circle"), ("green", "square"), ("yellow", "circle"))
-CAPTION_PAGE = CaptionSetting(steps=300)                                  # book/images-and-signals.md
-CAPTION_STUDY = CaptionSetting(steps=1000, seeds=(0, 1, 2))              # benchmarks/experiments/signals_seeds.py
-COMPOSITIONAL_STUDY = CaptionSetting(steps=1000, held_out_pairs=HELD_OUT_PAIRS, seeds=(0, 1, 2))
+# The shipped captioners (benchmarks/pretrained/train_captioner*.py -> rnncourse/pretrained): 6,000 training
+# scenes, 3,000 Adam steps of 64, a wider encoder and decoder. book/images-and-signals.md evaluates them live.
+CAPTION_SHIPPED = CaptionSetting(steps=3000, n_train=6000, hidden_size=128, channels=(16, 32), batch_size=64)
+COMPOSITIONAL_SHIPPED = CaptionSetting(steps=3000, n_train=6000, hidden_size=128, channels=(16, 32), batch_size=64,
+                                       held_out_pairs=HELD_OUT_PAIRS)
+SHIPPED_CAPTIONERS = {"captioner_scenes": CAPTION_SHIPPED, "captioner_compositional": COMPOSITIONAL_SHIPPED}
 DIGITS_PAGE = CaptionSetting(steps=1000, data="digits")                   # book/images-and-signals.md
 DIGITS_STUDY = CaptionSetting(steps=1000, data="digits", seeds=(0, 1, 2, 3, 4))   # signals_seeds.py, claims test
 
@@ -47,11 +51,14 @@ DIGITS_STUDY = CaptionSetting(steps=1000, data="digits", seeds=(0, 1, 2, 3, 4)) 
 def caption_data(setting: CaptionSetting, seed: int = 0):
     """(train, test) CaptionData of a setting. The scene data do not depend on the training seed."""
     if setting.held_out_pairs:
-        return compositional_split(800, 200, setting.held_out_pairs, seed=0)
+        return compositional_split(setting.n_train, 200, setting.held_out_pairs, seed=0)
     if setting.data == "digits":
         return digit_strips(1000, 3, seed=0, part="train"), digit_strips(200, 3, seed=1, part="test")
     data = shape_scenes(1000, seed=0)
-    return data.subset(np.arange(800)), data.subset(np.arange(800, 1000))
+    test = data.subset(np.arange(800, 1000))                  # the 200 held-out scenes of every setting
+    if setting.n_train <= 800:
+        return data.subset(np.arange(setting.n_train)), test
+    return shape_scenes(setting.n_train, seed=7), test          # a stream of its own: new images
 
 
 @dataclass
@@ -80,34 +87,63 @@ def caption_step_fn(model: ShowAndTell, image):
     return model.step_function(np.asarray(image, dtype=np.float32))
 
 
-def train_captioner(setting: CaptionSetting, seed: int = 0, data=None) -> CaptionRun:
-    """Train the torch Show-and-Tell model with teacher forcing; decode the test images greedily and with
-    beam search; metrics: exact match (greedy, beam), token accuracy under teacher forcing, word accuracy of
-    the greedy captions (:func:`position_accuracy`; per digit on the strips), BLEU-1..4 of the greedy captions."""
-    start = time.perf_counter()
-    train, test = data or caption_data(setting, seed)
+def new_captioner(setting: CaptionSetting, train, seed: int = 0) -> ShowAndTell:
+    """A freshly initialised torch Show-and-Tell model of the setting's sizes (torch seeded with ``seed``)."""
     torch.manual_seed(seed)
-    model = ShowAndTell(train.images.shape[1:], len(train.vocab), setting.embed_size, setting.hidden_size,
-                        setting.channels)
+    return ShowAndTell(train.images.shape[1:], len(train.vocab), setting.embed_size, setting.hidden_size,
+                       setting.channels)
+
+
+def load_captioner(name: str):
+    """(model, Pretrained) of a shipped captioner (a name of SHIPPED_CAPTIONERS), weights loaded in float32."""
+    from . import pretrained
+    from .data.scenes import SCENE_VOCAB
+
+    shipped = pretrained.load(name)
+    setting = SHIPPED_CAPTIONERS[name]
+    torch.manual_seed(0)
+    model = ShowAndTell((3, 16, 16), len(SCENE_VOCAB), setting.embed_size, setting.hidden_size, setting.channels)
+    model.load_state_dict({k: torch.tensor(v, dtype=torch.float32) for k, v in shipped.state_dict.items()})
+    return model, shipped
+
+
+def fit_captioner(model: ShowAndTell, setting: CaptionSetting, train, seed: int = 0, steps: int | None = None,
+                  every: int = 100, desc: str = "captioner") -> list:
+    """Adam on minibatches of ``setting.batch_size`` training captions (teacher forcing, padding masked) for
+    ``steps`` (default ``setting.steps``) steps; returns the learning curve [[step, mean loss of the last
+    ``every`` steps], ...]."""
+    from .experiments import progress
+
     opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
     X, Y = torch.tensor(train.images, dtype=torch.float32), torch.tensor(train.tokens)
     rng = np.random.default_rng(seed)
-    losses = []
-    for _ in range(setting.steps):
+    curve, window = [], []
+    for step in progress(range(1, (steps or setting.steps) + 1), desc=desc):
         idx = torch.from_numpy(rng.choice(len(Y), setting.batch_size, replace=False))
         loss = model.loss(X[idx], Y[idx])
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(loss.item())
+        window.append(loss.item())
+        if step % every == 0:
+            curve.append([step, float(np.mean(window))])
+            window = []
+    return curve
+
+
+def evaluate_captioner(model: ShowAndTell, test, beam_width: int = 3) -> dict:
+    """Decode every test image greedily and by beam search (skipped when ``beam_width`` is 0); returns {"greedy", "beam", "references"} (caption
+    strings) and "metrics": exact match (greedy, beam), token accuracy under teacher forcing, word accuracy of
+    the greedy captions (:func:`position_accuracy`; per digit on the strips), BLEU-1..4 of the greedy captions."""
     vocab, max_len = test.vocab, test.tokens.shape[1]
     greedy, beam = [], []
     for image in test.images:
         step, state = caption_step_fn(model, image)
         greedy.append(vocab.decode(greedy_decode(step, state, vocab.start, vocab.end, max_len).tokens))
-        step, state = caption_step_fn(model, image)
-        best = beam_search(step, state, vocab.start, vocab.end, max_len, beam_width=setting.beam_width)[0]
-        beam.append(vocab.decode(best.tokens))
+        if beam_width:
+            step, state = caption_step_fn(model, image)
+            best = beam_search(step, state, vocab.start, vocab.end, max_len, beam_width=beam_width)[0]
+            beam.append(vocab.decode(best.tokens))
     with torch.no_grad():
         Yt = torch.tensor(test.tokens)
         pred = model(torch.tensor(test.images, dtype=torch.float32), Yt[:, :-1]).argmax(-1)
@@ -115,11 +151,30 @@ def train_captioner(setting: CaptionSetting, seed: int = 0, data=None) -> Captio
         token_acc = float((pred == Yt[:, 1:])[mask].float().mean())
     refs = test.captions
     metrics = {"exact_greedy": float(np.mean([g == r for g, r in zip(greedy, refs)])),
-               "exact_beam": float(np.mean([b == r for b, r in zip(beam, refs)])),
+               "exact_beam": float(np.mean([b == r for b, r in zip(beam, refs)])) if beam_width else float("nan"),
                "token_accuracy": token_acc,
                "word_accuracy": position_accuracy(greedy, refs),
                **bleu_scores([[r.split()] for r in refs], [g.split() for g in greedy])}
-    return CaptionRun(model, losses, greedy, beam, refs, time.perf_counter() - start, metrics)
+    return {"greedy": greedy, "beam": beam, "references": refs, "metrics": metrics}
+
+
+def train_captioner(setting: CaptionSetting, seed: int = 0, data=None) -> CaptionRun:
+    """Train the torch Show-and-Tell model with teacher forcing (:func:`fit_captioner`), then decode and score
+    the test images (:func:`evaluate_captioner`)."""
+    start = time.perf_counter()
+    train, test = data or caption_data(setting, seed)
+    model = new_captioner(setting, train, seed)
+    curve = fit_captioner(model, setting, train, seed, every=1)
+    out = evaluate_captioner(model, test, setting.beam_width)
+    return CaptionRun(model, [loss for _, loss in curve], out["greedy"], out["beam"], out["references"],
+                      time.perf_counter() - start, out["metrics"])
+
+
+def blind_exact_match(train, test) -> float:
+    """Exact match of the best image-blind captioner: always say the most frequent training caption."""
+    from collections import Counter
+    most = Counter(train.captions).most_common(1)[0][0]
+    return float(np.mean([c == most for c in test.captions]))
 
 
 # ---- forecasting -------------------------------------------------------------------------------------
@@ -171,7 +226,8 @@ def _changes_windows(d, window: int, outputs: int, stride: int = 1):
 
 @dataclass
 class ForecastRun:
-    rmse: dict                      # {"seasonal naive", "linear AR", "LSTM direct", "LSTM recursive"}: ppm
+    rmse: dict                      # {"seasonal naive", "seasonal naive + drift", "linear AR", "LSTM direct",
+                                    #  "LSTM recursive"}: ppm
     by_horizon: dict                # the same, RMSE per horizon 1..H (H,)
     forecasts: dict                 # the same: (origins, H) forecasts in ppm
     truth: np.ndarray               # (origins, H)
@@ -195,8 +251,8 @@ def fit_ar(d, order: int):
 
 
 def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0) -> ForecastRun:
-    """Seasonal naive, linear AR (recursive, on the monthly changes) and the LSTM forecaster (direct and
-    recursive) on the same held-out origins; RMSE in ppm over all origins and horizons."""
+    """Seasonal naive (with and without drift), linear AR (recursive, on the monthly changes) and the LSTM
+    forecaster (direct and recursive) on the same held-out origins; RMSE in ppm over all origins and horizons."""
     start = time.perf_counter()
     months, ppm, n_train = co2_split(setting)
     C, Hz = setting.context, setting.horizon
@@ -207,6 +263,8 @@ def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0)
     truth = np.stack([ppm[o + 1:o + 1 + Hz] for o in origins])
     last = ppm[origins][:, None]
     forecasts = {"seasonal naive": np.stack([ppm[o + 1 - 12:o + 1 - 12 + Hz] for o in origins])}
+    # the same month last year plus last year's rise: the seasonal naive forecast with drift
+    forecasts["seasonal naive + drift"] = forecasts["seasonal naive"] + (ppm[origins] - ppm[origins - 12])[:, None]
     coef = fit_ar(d_train, setting.ar_order)
     p = setting.ar_order
     hist = np.stack([d[o - p:o] for o in origins])             # the last p changes before each origin
@@ -363,3 +421,55 @@ def blind_token_accuracy(train, test) -> float:
             right += bool(counts) and counts.most_common(1)[0][0] == row[t]
             total += 1
     return right / total
+
+
+def ship_captioner(name: str, script: str, seed: int = 0) -> dict:
+    """Train the shipped captioner ``name`` (a key of SHIPPED_CAPTIONERS) from ``seed``, score it on its 200
+    held-out scenes, and write its weights and manifest with :func:`rnncourse.pretrained.save`; returns the
+    manifest. ``script`` is the training script's path relative to the repository root."""
+    import dataclasses
+    import datetime
+
+    from . import pretrained
+
+    setting = SHIPPED_CAPTIONERS[name]
+    commit = pretrained.git_commit()                      # the code that trains, before anything can change
+    cpu, wall = time.process_time(), time.perf_counter()
+    train, test = caption_data(setting)
+    model = new_captioner(setting, train, seed)
+    curve = fit_captioner(model, setting, train, seed, desc=name)
+    metrics = evaluate_captioner(model, test, setting.beam_width)["metrics"]
+    manifest = {"script": script, "seed": seed, "settings": dataclasses.asdict(setting),
+                "commit": commit, "cpu_seconds": time.process_time() - cpu,
+                "wall_seconds": time.perf_counter() - wall, "metrics": metrics,
+                "curve_metric": "training loss (masked cross-entropy, nats), mean of the last 100 steps",
+                "curve": curve, "created": datetime.date.today().isoformat(), "versions": pretrained.versions()}
+    pretrained.save(name, {k: v.detach().numpy() for k, v in model.state_dict().items()}, manifest)
+    return manifest
+
+
+def held_out_object_report(captions, test, held_out_pairs=HELD_OUT_PAIRS) -> dict:
+    """What a captioner said about each held-out (colour, shape) object of the compositional test scenes.
+
+    ``captions`` are the model's captions of ``test`` (strings), read as "a C S <relation> a C S". Returns
+    counts over the held-out objects: "objects", "colour_right", "shape_right", "both_right",
+    "said_seen_pair" (the colour-shape pair it said is one that occurs in training) and "unreadable"
+    (captions not of that form)."""
+    held = {tuple(p) for p in held_out_pairs}
+    out = dict.fromkeys(("objects", "colour_right", "shape_right", "both_right", "said_seen_pair", "unreadable"), 0)
+    for caption, objects in zip(captions, test.objects, strict=True):
+        words = caption.split()
+        said = ((words[1], words[2]), (words[-2], words[-1])) if len(words) in (7, 8) else None
+        for k, obj in enumerate(objects):
+            if tuple(obj) not in held:
+                continue
+            out["objects"] += 1
+            if said is None:
+                out["unreadable"] += 1
+                continue
+            colour, shape = said[k]
+            out["colour_right"] += colour == obj[0]
+            out["shape_right"] += shape == obj[1]
+            out["both_right"] += (colour, shape) == tuple(obj)
+            out["said_seen_pair"] += (colour, shape) not in held
+    return out

@@ -253,3 +253,20 @@ def test_bleu_of_a_perfect_corpus_is_one_and_names_each_order():
     assert bleu_scores(refs, [refs[0][0]]) == {f"BLEU-{n}": 1.0 for n in range(1, 5)}
     with pytest.raises(ValueError, match="one list of references per candidate"):
         corpus_bleu(refs, [])
+
+
+def test_held_out_object_report_counts_what_was_said_about_each_held_out_object():
+    from rnncourse.data.scenes import compositional_split
+    from rnncourse.signals_runs import blind_exact_match, held_out_object_report
+
+    held = (("red", "triangle"),)
+    train, test = compositional_split(20, 3, held, seed=0)
+    truth = held_out_object_report(test.captions, test, held)
+    n = sum(("red", "triangle") in objects for objects in test.objects)
+    assert truth == {"objects": n, "colour_right": n, "shape_right": n, "both_right": n, "said_seen_pair": 0,
+                     "unreadable": 0}
+    swapped = [c.replace("red triangle", "red square") for c in test.captions]       # colour kept, a seen shape
+    said = held_out_object_report(swapped + [], test, held)
+    assert said["colour_right"] == n and said["shape_right"] == 0 and said["said_seen_pair"] == n
+    assert held_out_object_report(["a red"] * 3, test, held)["unreadable"] == n
+    assert blind_exact_match(train, train) > 0 and blind_exact_match(train, test) == 0

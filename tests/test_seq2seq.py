@@ -192,3 +192,76 @@ def test_vocab_and_batches():
     src, _, _ = make_batch([("ab", "c")], vocab, vocab, src_len=4)
     assert src.T.tolist() == [[PAD, PAD, 3, 4]]
     assert dates.MAX_SOURCE_LENGTH == max(len(s) for s, _ in dates.date_pairs(20000, rng=10))
+
+
+def _attention_inputs(rng, B=3, S=5, H=4, M=6, A=5):
+    return {"h": rng.standard_normal((B, H)), "memory": rng.standard_normal((B, S, M)),
+            "attn_query": rng.standard_normal((A, H)), "attn_key": rng.standard_normal((A, M)),
+            "attn_v": rng.standard_normal(A)}
+
+
+def _attention_backward_complete(inputs, d_context):
+    """Every gradient of additive attention from scratch.attention_backward, assembled as book/seq2seq.md
+    writes it: the query path dh, the memory through the context and through the keys, dW_q, dW_k, dv."""
+    x = inputs
+    keys = x["memory"] @ x["attn_key"].T
+    _, _, cache = scratch.attention_forward(x["h"], x["memory"], keys, x["attn_query"], x["attn_v"])
+    dh, d_mem, d_keys, d_pre, dv_rows = scratch.attention_backward(d_context, cache, x["attn_query"], x["attn_v"])
+    return {"h": dh, "memory": d_mem + d_keys @ x["attn_key"], "attn_query": d_pre.T @ x["h"],
+            "attn_key": np.einsum("bsa,bsm->am", d_keys, x["memory"]), "attn_v": dv_rows.sum(axis=0)}
+
+
+def test_attention_backward_is_complete_against_autograd_and_central_differences():
+    """The query gradient (into the decoder's previous state), the memory gradient through both paths, and
+    dW_q, dW_k, dv: against torch.autograd on the twin's attention (< 1e-10) and float64 central
+    differences (< 1e-8)."""
+    rng = np.random.default_rng(5)
+    inputs = _attention_inputs(rng)
+    d_context = rng.standard_normal((3, 6))
+    ours = _attention_backward_complete(inputs, d_context)
+    leaves = {k: torch.tensor(v, requires_grad=True) for k, v in inputs.items()}
+    keys = leaves["memory"] @ leaves["attn_key"].T
+    context, _ = twin.attention.attention(leaves["h"], leaves["memory"], keys, leaves["attn_query"], leaves["attn_v"])
+    (context * torch.tensor(d_context)).sum().backward()
+    for name, leaf in leaves.items():
+        assert rel_error(ours[name], leaf.grad.numpy()) < 1e-10, name
+
+    def context_of():
+        k = inputs["memory"] @ inputs["attn_key"].T
+        return scratch.attention_forward(inputs["h"], inputs["memory"], k, inputs["attn_query"], inputs["attn_v"])[0]
+
+    for name, value in inputs.items():
+        numeric = numerical_gradient_array(context_of, value, d_context)
+        assert rel_error(ours[name], numeric) < 1e-8, name
+
+
+def test_train_and_test_parts_are_disjoint_by_construction():
+    from rnncourse.data.pairs import in_test_part
+    train_numbers = {int(s) for s, _ in numberwords.number_pairs(3000, rng=1, min_digits=1, max_digits=8, part="train")}
+    test_numbers = {int(s) for s, _ in numberwords.number_pairs(800, rng=2, min_digits=1, max_digits=8, part="test")}
+    assert train_numbers and test_numbers and not train_numbers & test_numbers
+    assert all(in_test_part(v) for v in test_numbers) and not any(in_test_part(v) for v in train_numbers)
+    assert sorted(v for v in range(10) if in_test_part(v)) == [1, 4, 9]        # zero ("zéro") is a training number
+    share = np.mean([in_test_part(v) for v in range(10**6, 10**6 + 20000)])
+    assert 0.23 < share < 0.27
+    train_days = {t for _, t in dates.date_pairs(3000, rng=3, part="train")}
+    test_days = {t for _, t in dates.date_pairs(500, rng=4, part="test")}
+    assert train_days and test_days and not train_days & test_days
+    with pytest.raises(ValueError, match="part must be one of"):
+        numberwords.number_pairs(3, part="held-out")
+
+
+def test_edit_distance_equals_nltk_and_word_error_rate_sums_it():
+    from nltk.metrics.distance import edit_distance as nltk_edit_distance
+
+    from rnncourse.bleu import edit_distance, word_error_rate
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        a = rng.integers(0, 4, rng.integers(0, 8)).tolist()
+        b = rng.integers(0, 4, rng.integers(0, 8)).tolist()
+        assert edit_distance(a, b) == nltk_edit_distance(a, b)
+    ref = "mille neuf cent quatre - vingt - quatre".split()
+    assert edit_distance(ref[:1] + ref[2:], ref) == 1                 # one dropped word is one error
+    assert word_error_rate([ref, ref], [ref, ref[1:]]) == 1 / 16
+    with pytest.raises(ValueError, match="token lists"):
+        edit_distance("abc", ["a"])

@@ -1,23 +1,29 @@
-"""Seed study of the encoder-decoder on French number words (book/seq2seq.md, sec-seq2seq-attention and
-sec-seq2seq-reversal).
+"""Seed study of the encoder-decoder on French number words (book/seq2seq.md, sec-seq2seq-length,
+sec-seq2seq-reversal, sec-seq2seq-attention and sec-seq2seq-exposure).
 
-    python benchmarks/experiments/seq2seq_seeds.py       # one row per (model, seed): accuracy by digit count
+    python benchmarks/experiments/seq2seq_seeds.py       # one row per (model, seed)
 
 rnncourse.torch.Seq2Seq on one thread, in the named setting rnncourse.seq2seq_runs.NUMBERS (numbers of 1 to
 8 digits, 300 Adam steps of 64, seeds 0-2): the plain encoder-decoder, the same reading its source reversed,
-and the attention decoder. Each is tested by greedy decoding on 100 fresh numbers per digit count.
-tests/test_claims_seq2seq.py asserts what the chapter says about these runs; rerun it under a second kernel
-(ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before quoting a change.
+and the attention decoder. Training draws from the training part of the numbers only; each model is tested
+by greedy decoding on test-part numbers (never trained on): 100 per digit count (exact match), the run's
+800-number test set (exact match and BLEU-4), and 400 numbers of 1-8 digits for the exposure-bias scores
+(rnncourse.seq2seq_runs.exposure_errors). tests/test_claims_seq2seq.py asserts what the chapter says about
+these runs; rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before
+quoting a change.
 """
 import torch
 
-from rnncourse.seq2seq_runs import NUMBERS, STUDY_MODELS, accuracy_by_digits, train
+from rnncourse.seq2seq_runs import NUMBERS, STUDY_MODELS, study_row
 
 torch.set_num_threads(1)
 digits = range(NUMBERS.min_digits, NUMBERS.max_digits + 1)
-print(f"{'model':10} {'seed':>4} " + " ".join(f"{d:>5d}" for d in digits) + f" {'seconds':>8}", flush=True)
-for name, overrides in STUDY_MODELS.items():
+print(f"{'model':10} {'seed':>4} " + " ".join(f"{d:>5d}" for d in digits)
+      + f" {'exact':>6} {'BLEU-4':>6} {'forced':>6} {'free':>6} {'wrong_len':>9} {'p_after':>7} {'p_clean':>7}"
+      + f" {'seconds':>8}", flush=True)
+for name in STUDY_MODELS:
     for seed in NUMBERS.seeds:
-        run = train(NUMBERS, seed, **overrides)
-        acc = accuracy_by_digits(run)
-        print(f"{name:10} {seed:4d} " + " ".join(f"{acc[d]:5.2f}" for d in digits) + f" {run.seconds:8.1f}", flush=True)
+        row = study_row(name, seed)
+        print(f"{name:10} {seed:4d} " + " ".join(f"{row['accuracy'][d]:5.2f}" for d in digits)
+              + f" {row['exact']:6.3f} {row['BLEU-4']:6.3f} {row['forced']:6.3f} {row['free']:6.3f}"
+              + f" {row['wrong_length']:9d} {row['p_after']:7.3f} {row['p_clean']:7.3f} {row['seconds']:8.1f}", flush=True)

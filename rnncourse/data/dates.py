@@ -4,7 +4,8 @@ Generated with the standard library (``datetime``): a uniformly random day betwe
 ``years[0]`` and 31 December of ``years[1]``, written in a random form from :data:`FORMATS`. Every form
 spells the year with four digits and names the month (or, in the numeric form, puts the day first, with
 dots, the European order), so no source is ambiguous. Month and weekday names are fixed English lists,
-not the machine's locale.
+not the machine's locale. ``part="train"`` / ``"test"`` draws only days outside / inside the test part of
+:func:`rnncourse.data.pairs.in_test_part` (keyed on the day's ordinal), so test days are never training days.
 
 >>> format_date(datetime.date(2021, 3, 3), "{d} {Month} {Y}"), iso(datetime.date(2021, 3, 3))
 ('3 March 2021', '2021-03-03')
@@ -14,6 +15,8 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
+
+from .pairs import check_part, in_test_part
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -37,8 +40,9 @@ def iso(date: datetime.date) -> str:
     return date.isoformat()
 
 
-def date_pairs(n: int, rng=None, years: tuple = (1900, 2099), formats: tuple = FORMATS) -> list:
-    """``n`` pairs (source string, ISO string) of random days in ``years`` (inclusive), random forms."""
+def date_pairs(n: int, rng=None, years: tuple = (1900, 2099), formats: tuple = FORMATS, part: str = "all") -> list:
+    """``n`` pairs (source string, ISO string) of random days in ``years`` (inclusive), random forms; ``part``
+    "all", "train" or "test" (see the module docstring)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer; got {n!r}")
     first, last = years
@@ -46,6 +50,7 @@ def date_pairs(n: int, rng=None, years: tuple = (1900, 2099), formats: tuple = F
         raise ValueError(f"years must be four-digit years (first, last) with first <= last; got {years!r}")
     if not formats:
         raise ValueError("formats must name at least one form; got none")
+    check_part(part)
     rng = np.random.default_rng(rng)
     start = datetime.date(first, 1, 1).toordinal()
     span = datetime.date(last, 12, 31).toordinal() - start + 1
@@ -53,6 +58,8 @@ def date_pairs(n: int, rng=None, years: tuple = (1900, 2099), formats: tuple = F
     forms = rng.integers(0, len(formats), size=n)
     out = []
     for day, form in zip(days.tolist(), forms.tolist()):
+        while part != "all" and in_test_part(start + day) != (part == "test"):
+            day = int(rng.integers(0, span))
         date = datetime.date.fromordinal(start + day)
         out.append((format_date(date, formats[form]), iso(date)))
     return out

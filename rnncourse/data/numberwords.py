@@ -9,7 +9,9 @@ the alignment is mostly monotone, but a word often depends on several digits (71
 quatre-vingts with an s only when nothing follows, "un" dropped before cent and mille).
 
 Numbers are drawn by length: a digit count uniform in [min_digits, max_digits], then a number uniform
-among those with that many digits (0 counts as a one-digit number). With ``source="english"`` the source is
+among those with that many digits (0 counts as a one-digit number). With ``part="train"`` only numbers
+outside the test part of :func:`rnncourse.data.pairs.in_test_part` are drawn, with ``part="test"`` only
+numbers inside it, so no test number is ever a training number. With ``source="english"`` the source is
 the English words instead (num2words' English, characters), for an English -> French translation.
 """
 from __future__ import annotations
@@ -18,6 +20,8 @@ import functools
 import re
 
 import numpy as np
+
+from .pairs import check_part, in_test_part
 
 DIGITS = "0123456789"
 ENGLISH_SYMBOLS = " ,-abdefghilmnorstuvwxyz"
@@ -48,8 +52,10 @@ def join_french(tokens) -> str:
     return re.sub(r" ?- ?", "-", " ".join(tokens))
 
 
-def number_pairs(n: int, rng=None, min_digits: int = 1, max_digits: int = 6, source: str = "digits") -> list:
-    """``n`` pairs (source string, French token list); see the module docstring."""
+def number_pairs(n: int, rng=None, min_digits: int = 1, max_digits: int = 6, source: str = "digits",
+                 part: str = "all") -> list:
+    """``n`` pairs (source string, French token list); see the module docstring (``part``: "all", "train" or
+    "test")."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer; got {n!r}")
     if not (isinstance(min_digits, (int, np.integer)) and isinstance(max_digits, (int, np.integer))
@@ -58,11 +64,14 @@ def number_pairs(n: int, rng=None, min_digits: int = 1, max_digits: int = 6, sou
                          f"got min_digits={min_digits!r}, max_digits={max_digits!r}")
     if source not in ("digits", "english"):
         raise ValueError(f"source must be 'digits' or 'english'; got {source!r}")
+    check_part(part)
     rng = np.random.default_rng(rng)
     out = []
     for d in rng.integers(min_digits, max_digits + 1, size=n).tolist():
         low = 0 if d == 1 else 10 ** (d - 1)
         value = int(rng.integers(low, 10**d))
+        while part != "all" and in_test_part(value) != (part == "test"):    # rejection: every count has both
+            value = int(rng.integers(low, 10**d))                            # parts (1-digit test: 1, 4, 9)
         src = str(value) if source == "digits" else _num2words(value, "en")
         out.append((src, french_tokens(value)))
     return out

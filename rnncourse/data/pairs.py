@@ -12,6 +12,10 @@ every model of the course):
 With ``reverse_source`` the source is read back to front (Sutskever et al. 2014); padding stays on the left.
 With ``src_len`` every source is padded to at least that length, so that a model always sees the same
 amount of padding, in training and in use, whatever else is in the batch.
+
+:func:`in_test_part` splits a task's items (numbers, days) once and for all into a training part (3/4) and
+a test part (1/4) by a fixed hash of an integer key, so that a test set drawn from the test part is disjoint
+from every training batch *by construction*, however many batches are drawn.
 """
 from __future__ import annotations
 
@@ -19,6 +23,23 @@ import numpy as np
 
 PAD, BOS, EOS = 0, 1, 2
 SPECIALS = ("<pad>", "<s>", "</s>")
+PARTS = ("all", "train", "test")
+
+
+def in_test_part(key: int) -> bool:
+    """Whether the item with integer ``key`` belongs to the test part (about one key in four).
+
+    A multiplicative (Fibonacci) hash of ``key + 1``, top two bits of 64: a fixed function, the same on every
+    machine, spreading neighbouring keys over both parts (of the ten one-digit numbers, 1, 4 and 9 are test).
+    """
+    return ((((int(key) + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> 62) == 0
+
+
+def check_part(part: str) -> str:
+    """``part`` if it is one of :data:`PARTS`, else a ValueError naming them."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}; got {part!r}")
+    return part
 
 
 class TokenVocab:

@@ -1,0 +1,19 @@
+"""Train the shipped Show-and-Tell captioner 'captioner_scenes' (book/images-and-signals.md, sec-captioning).
+
+    nice -n 5 python benchmarks/pretrained/train_captioner_scenes.py
+
+Setting rnncourse.signals_runs.SHIPPED_CAPTIONERS["captioner_scenes"] (6,000 generated training scenes, 3,000 Adam
+steps of 64, seed 0, one thread); writes rnncourse/pretrained/captioner_scenes.npz and .json through
+rnncourse.signals_runs.ship_captioner. A few CPU-minutes.
+"""
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import torch  # noqa: E402
+
+from rnncourse.signals_runs import ship_captioner  # noqa: E402
+
+torch.set_num_threads(1)
+manifest = ship_captioner("captioner_scenes", "benchmarks/pretrained/train_captioner_scenes.py")
+print(f"captioner_scenes: {manifest['cpu_seconds'] / 60:.1f} CPU-minutes; held-out metrics "
+      + ", ".join(f"{k} {v:.3f}" for k, v in manifest["metrics"].items()))
