@@ -413,7 +413,7 @@ class DropoutSetting:
     hidden_size: int = 64
     embedding_size: int = 16
     T: int = 32
-    batch_size: int = 32
+    batch_size: int = 16
     steps: int = 500
     p: float = 0.25
     train_chars: int = 4_000
