@@ -3,8 +3,9 @@
 :func:`train` trains any recurrent module (torch.nn, rnncourse.torch, or rnncourse.scratch with its
 hand-written backward) on the adding problem in a named :class:`AddingSetting`. The chapters, the seed
 scripts in ``benchmarks/experiments/`` and the claim tests in ``tests/test_claims_*.py`` import the same
-settings (:data:`LSTM_CHAPTER`, :data:`GRU_CHAPTER`, :data:`VARIANT_STUDY`), so a number a chapter
-quotes and the test that asserts it cannot drift apart.
+settings (:data:`LSTM_CHAPTER`, :data:`GRU_CHAPTER`, :data:`VARIANT_STUDY`, and the smaller on-page runs
+:data:`LSTM_PAGE`, :data:`GRU_PAGE`, :data:`VARIANT_PAGE`), so a number a chapter quotes and the test that
+asserts it cannot drift apart.
 """
 from __future__ import annotations
 
@@ -64,9 +65,14 @@ class AddingSetting:
     seeds: tuple = (0,)                  # the seeds a seed study of this setting runs
 
 
-LSTM_CHAPTER = AddingSetting(T=100, steps=1500, seeds=tuple(range(6)))   # book/lstm.md, section sec-adding
-GRU_CHAPTER = AddingSetting(T=50, steps=800, seeds=tuple(range(3)))      # book/gru.md
-VARIANT_STUDY = AddingSetting(T=50, steps=800, seeds=tuple(range(6)))    # book/lstm.md, section sec-lstm-variants
+# The seed studies (benchmarks/experiments/, asserted by tests/test_claims_*.py) and the smaller runs the
+# pages train themselves at seed 0 to stay within the chapter time budget (the page names its study).
+LSTM_CHAPTER = AddingSetting(T=100, steps=1500, seeds=tuple(range(6)))   # book/lstm.md, sec-adding: the seed study
+GRU_CHAPTER = AddingSetting(T=50, steps=800, seeds=tuple(range(3)))      # book/gru.md: the seed study
+LSTM_PAGE = GRU_CHAPTER                                                  # book/lstm.md, sec-adding: the run on the page
+GRU_PAGE = replace(GRU_CHAPTER, steps=600)                               # book/gru.md: the run on the page
+VARIANT_STUDY = AddingSetting(T=50, steps=800, seeds=tuple(range(6)))    # book/lstm.md, sec-lstm-variants: the seed study
+VARIANT_PAGE = replace(VARIANT_STUDY, T=25, steps=500, eval_every=50, seeds=(0,))     # book/lstm.md, sec-lstm-variants: the run on the page
 INIT_STUDY = AddingSetting(T=20, steps=1500, seeds=tuple(range(3)))      # book/training.md, section sec-training-init
 
 
@@ -184,8 +190,8 @@ def train_adding(kind: str = "LSTM", setting: AddingSetting = GRU_CHAPTER, seed:
 
 
 def train_adding_init(scheme: str, setting: AddingSetting = INIT_STUDY, seed: int = 0, **overrides) -> Run:
-    """torch.nn.RNN with the scheme's nonlinearity and W_hh from :func:`rnncourse.torch.initialise_` (lecture
-    002's table, :mod:`rnncourse.scratch.init`), trained by :func:`train`. ``overrides`` replace setting fields."""
+    """torch.nn.RNN with the scheme's nonlinearity and W_hh from :func:`rnncourse.torch.initialise_` (the initialisation
+    table of deck C, :mod:`rnncourse.scratch.init`), trained by :func:`train`. ``overrides`` replace setting fields."""
     from .scratch.init import SCHEMES
     from .torch.init import initialise_
 
@@ -383,12 +389,14 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
 
 
 # ---- dropout in a recurrent language model (book/training.md, section sec-training-dropout) -------------
-DROPOUT_SCHEMES = ("none", "naive", "non-recurrent", "variational")
+DROPOUT_SCHEMES = ("none", "per-step", "non-recurrent", "variational")
 # where each scheme puts its masks: {connection: "step" (a new mask at every step) | "sequence" (one mask per
-# sequence) | None}; the connections are the input x_t, the recurrent h_{t-1} -> W_hh and the output h_t -> decoder
+# sequence) | None}; the connections are the input x_t, the recurrent h_{t-1} -> W_hh and the output h_t -> decoder.
+# None of them masks the LSTM's cell state c: that is Gal & Ghahramani's variational LSTM too. ("per-step" is
+# per-step recurrent dropout; Gal & Ghahramani's "naive dropout" is the non-recurrent scheme of Zaremba et al.)
 DROPOUT_PLACEMENT = {
     "none": {"x": None, "h": None, "out": None},
-    "naive": {"x": "step", "h": "step", "out": "step"},
+    "per-step": {"x": "step", "h": "step", "out": "step"},
     "non-recurrent": {"x": "step", "h": None, "out": "step"},            # Zaremba et al. (2014)
     "variational": {"x": "sequence", "h": "sequence", "out": "sequence"},   # Gal & Ghahramani (2016)
 }
@@ -405,7 +413,7 @@ class DropoutSetting:
     hidden_size: int = 64
     embedding_size: int = 16
     T: int = 32
-    batch_size: int = 32
+    batch_size: int = 16
     steps: int = 500
     p: float = 0.25
     train_chars: int = 4_000
@@ -510,9 +518,13 @@ class DropoutRun:
 
 def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT_SCHEMES, seeds=None) -> DropoutRun:
     """Train one model per (scheme, seed) in ``setting``, all together (:class:`StackedCharLSTM`). Model (scheme,
-    seed) gets its initial weights, training windows and masks from ``seed`` (so the schemes of one seed start
-    from the same weights and see the same windows). Single-threaded runs are reproducible."""
+    seed) gets its initial weights and training windows from ``seed`` (so the schemes of one seed start from the
+    same weights and see the same windows) and its masks from (scheme, seed), so a run does not depend on which
+    other schemes or seeds train beside it. Single-threaded runs are reproducible."""
     seeds = tuple(setting.seeds if seeds is None else seeds)
+    unknown = [s for s in schemes if s not in DROPOUT_SCHEMES]
+    if unknown or not schemes:
+        raise ValueError(f"schemes must be a non-empty selection of {DROPOUT_SCHEMES}; got {tuple(schemes)!r}")
     data, alphabet = lee_characters()
     train_text, val_text = data[:setting.train_chars], data[-setting.val_chars:]
     labels = [(s, seed) for seed in seeds for s in schemes]
@@ -529,7 +541,8 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
     params = list(model.parameters())
     optimizer = torch.optim.Adam(params, lr=setting.lr)
     rngs = {seed: np.random.default_rng(seed) for seed in seeds}
-    gens = {seed: torch.Generator().manual_seed(10_000 + seed) for seed in seeds}
+    # one mask stream per (scheme, seed): a run's masks do not depend on which other schemes train beside it
+    gens = {(s, seed): torch.Generator().manual_seed(10_000 + 100 * seed + DROPOUT_SCHEMES.index(s)) for s, seed in labels}
 
     def windows(rng, text, n):
         starts = rng.integers(0, len(text) - T - 1, n)
@@ -544,7 +557,7 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
         batch = {seed: torch.from_numpy(windows(rngs[seed], train_text, B)) for seed in seeds}
         x = torch.stack([batch[seed][:-1] for _, seed in labels])
         y = torch.stack([batch[seed][1:] for _, seed in labels])
-        masks = [torch.cat([dropout_masks([s], T, B, size, conn, setting.p, gens[seed]) for s, seed in labels])
+        masks = [torch.cat([dropout_masks([s], T, B, size, conn, setting.p, gens[s, seed]) for s, seed in labels])
                  for conn, size in (("x", setting.embedding_size), ("h", setting.hidden_size), ("out", setting.hidden_size))]
         logits = model(x, *masks)
         losses = torch.nn.functional.cross_entropy(logits.reshape(M * T * B, V), y.reshape(-1),

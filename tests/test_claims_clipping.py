@@ -36,10 +36,15 @@ def test_clipped_runs_never_diverge_and_learn_below_the_baseline(runs):
     assert 0.11 < BASELINE_MSE
 
 
-def test_the_gradients_that_clipping_caps_are_large_only_at_the_start(runs):
-    """"The clipped runs saw gradient norms above 1 (so norm clipping acted) in their first steps in every seed;
-    the unclipped runs saw norms above 10 at most of their steps before overflowing." """
+def test_clipping_is_hardest_at_the_start_and_acts_intermittently_afterwards(runs):
+    """"norm clipping was hardest in the first 20 steps and acted on between a quarter and two thirds of the
+    later steps in every seed"; and the unclipped runs saw norms above 10 at most of their steps before
+    overflowing. Measured over the eight seeds: the largest norm of the first 20 steps 5.3 to 10.2, of the
+    steps after 100 2.0 to 3.1 (ratio at least 1.95, sd 0.95); the fraction of clipped steps after the 20th
+    0.38 to 0.46 (sd 0.03), so the bounds sit at least one standard deviation beyond what we observed."""
     for s in CLIP_STUDY.seeds:
-        assert max(runs["norm", s].grad_norm[:20]) > 1
+        g = np.array(runs["norm", s].grad_norm)
+        assert g[:20].max() > g[100:].max(), s
+        assert 0.25 <= np.mean(g[20:] > CLIP_STUDY.norm_threshold) <= 2 / 3, (s, np.mean(g[20:] > 1))
         none = np.array(runs["none", s].grad_norm[:-1])
         assert np.mean(none > 10) > 0.5, s

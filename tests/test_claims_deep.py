@@ -63,11 +63,11 @@ def test_the_character_study_is_the_stated_one():
 
 @pytest.mark.parametrize("seed", CHAR_STUDY.seeds)
 def test_stacking_and_depth_in_the_step_beat_the_shallow_rnn(seed):
-    """"All eighteen runs ended between 2.55 and 2.75 bits per character ... the stacked RNN ended lowest of
-    the six in every seed, and stacked, DT, DT(S) and DO each ended below the shallow RNN in every seed" """
+    """"All eighteen runs ended between 2.55 and 2.75 bits per character ... stacked, DT, DT(S) and DO each ended
+    below the shallow RNN in every seed". (Which of the four is lowest is not claimed: the stacked RNN's lead
+    over DO was 0.016 bits at seed 0, within the seed-to-seed spread.)"""
     final = {kind: run.final for kind, run in char_runs(seed).items()}
     assert all(2.55 < f < 2.75 for f in final.values()), final
-    assert min(final, key=final.get) == "stacked", final
     for kind in ("stacked", "DT", "DT(S)", "DO"):
         assert final[kind] < final["RNN"], final
 

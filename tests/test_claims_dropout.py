@@ -1,8 +1,8 @@
 """What book/training.md says about dropout in a recurrent language model (section sec-training-dropout).
 
 The seed study is too slow for the page: benchmarks/experiments/dropout_seeds.py prints the same runs, and
-the slow tests here train them again in the named setting DROPOUT_STUDY (about a minute of CPU) and assert the
-prose. The fast tests check the stacked model against torch.nn.LSTMCell and the masks against their definitions.
+the slow tests here train them again in the named setting DROPOUT_STUDY (about 50 s of CPU) and assert the
+prose (the claims are counts and bounds over four seeds, not one seed's ordering). The fast tests check the stacked model against torch.nn.LSTMCell and the masks against their definitions.
 """
 import numpy as np
 import pytest
@@ -69,7 +69,21 @@ def test_masks_follow_each_scheme():
                 assert torch.all(mask == mask[:1]) and 0.65 < (mask[0] > 0).float().mean() < 0.85
             else:
                 assert not torch.all(mask == mask[:1]) and 0.70 < (mask > 0).float().mean() < 0.80
-    assert DROPOUT_PLACEMENT["non-recurrent"]["h"] is None and DROPOUT_PLACEMENT["naive"]["h"] == "step"
+    assert DROPOUT_PLACEMENT["non-recurrent"]["h"] is None and DROPOUT_PLACEMENT["per-step"]["h"] == "step"
+
+
+def test_a_run_does_not_depend_on_the_schemes_trained_beside_it():
+    """The page trains three schemes of seed 0, the seed study all four: the same (scheme, seed) must give the
+    same curve either way (its weights, windows and masks come from its own seed and scheme)."""
+    from dataclasses import replace
+
+    torch.set_num_threads(1)
+    short = replace(DROPOUT_STUDY, steps=20, eval_every=10, val_windows=8)
+    alone = train_dropout_study(short, schemes=("variational",), seeds=(1,))
+    together = train_dropout_study(short, seeds=(0, 1))
+    assert np.allclose(alone.val_loss["variational", 1], together.val_loss["variational", 1], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="schemes"):
+        train_dropout_study(short, schemes=("naive",), seeds=(0,))
 
 
 @pytest.fixture(scope="module")
@@ -78,34 +92,40 @@ def study():
     return train_dropout_study(DROPOUT_STUDY)
 
 
+# Measured over the four seeds (benchmarks/experiments/dropout_seeds.py): no dropout best 2.259-2.289 at steps
+# 250-350, then up by 0.030-0.090, training loss 1.49-1.66; each placement 0.042-0.136 below no dropout; the
+# three placements at most 0.020 apart, seed-to-seed sd of each 0.010-0.016; the non-recurrent training loss
+# 0.047-0.079 below the other two (sd about 0.04). The bounds below sit at least one sd beyond these.
+
+
 @pytest.mark.slow
 def test_without_dropout_the_model_overfits(study):
-    """"Without dropout, the validation loss was lowest by step 300 (2.25 to 2.29 nats per character) and then
-    rose by at least 0.07 by step 500, while the training loss fell below 1.4, in every seed." """
+    """"without dropout the validation loss was lowest by step 400 (2.26 to 2.29 nats in our runs) and then
+    rose, while the training loss fell below 1.8" """
     assert len(DROPOUT_STUDY.seeds) == 4 and DROPOUT_STUDY.steps == 500 and study.steps[-1] == 500
     for seed in DROPOUT_STUDY.seeds:
         curve = study.val_loss["none", seed]
-        assert study.steps[int(np.argmin(curve))] <= 300, (seed, curve)
-        assert 2.25 <= min(curve) <= 2.29 and curve[-1] - min(curve) >= 0.07, (seed, curve)
-        assert study.train_loss["none", seed][-1] < 1.4
+        assert study.steps[int(np.argmin(curve))] <= 400, (seed, curve)
+        assert 2.2 <= min(curve) <= 2.35 and curve[-1] - min(curve) > 0.005, (seed, curve)
+        assert study.train_loss["none", seed][-1] < 1.8
 
 
 @pytest.mark.slow
-def test_every_dropout_scheme_ends_well_below_no_dropout(study):
-    """"Each of the three placements ended at least 0.08 below no dropout, in every seed (between 2.20 and 2.25)." """
+def test_every_dropout_scheme_ends_below_no_dropout(study):
+    """"each of the three placements (per-step recurrent, non-recurrent-only, variational) ended below no dropout
+    (by 0.04 to 0.14)" """
     for seed in DROPOUT_STUDY.seeds:
-        for scheme in ("naive", "non-recurrent", "variational"):
-            final = study.final(scheme, seed)
-            assert study.final("none", seed) - final >= 0.08 and 2.20 <= final <= 2.25, (scheme, seed, final)
+        for scheme in ("per-step", "non-recurrent", "variational"):
+            assert study.final("none", seed) - study.final(scheme, seed) >= 0.01, (scheme, seed)
 
 
 @pytest.mark.slow
-def test_variational_beats_non_recurrent_only_which_fits_the_training_text_best(study):
-    """"Variational dropout ended below non-recurrent-only dropout in every seed; non-recurrent-only, which
-    leaves W_hh unregularised, had the lowest training loss of the three placements in every seed; naive and
-    variational dropout ended within 0.015 of each other." """
+def test_the_placements_tie_on_held_out_text_and_non_recurrent_fits_the_training_text_best(study):
+    """"non-recurrent-only dropout had the lowest training loss of the three; and the three ended within 0.04 of
+    one another (at most 0.02 apart in our runs ...)" """
+    placements = ("per-step", "non-recurrent", "variational")
     for seed in DROPOUT_STUDY.seeds:
-        assert study.final("variational", seed) < study.final("non-recurrent", seed), seed
-        train = {s: study.train_loss[s, seed][-1] for s in ("naive", "non-recurrent", "variational")}
+        train = {s: study.train_loss[s, seed][-1] for s in placements}
         assert min(train, key=train.get) == "non-recurrent", (seed, train)
-        assert abs(study.final("naive", seed) - study.final("variational", seed)) <= 0.015, seed
+        finals = [study.final(s, seed) for s in placements]
+        assert max(finals) - min(finals) < 0.04, (seed, finals)
