@@ -21,7 +21,7 @@ LIMITS = ["--load-timeout", "10", "--call-timeout", "3", "--wall-factor", "20", 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
 
-def secret_file(folder, text="pytest-route-secret"):
+def secret_file(folder, text="pytest-route-secret-5b8e2d7a1c9f3064"):    # strong enough for the grader (>= 64 bits)
     path = Path(folder) / "secret.txt"
     path.write_text(text + "\n")
     path.chmod(0o600)

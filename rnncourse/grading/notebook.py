@@ -112,8 +112,11 @@ def drop_magics(source: str) -> str:
     return "\n".join(kept)
 
 
-def read_submission(path) -> Submission:
-    """Parse a notebook file; NotebookError with a readable reason for anything that is not one."""
+def load_notebook(path) -> dict:
+    """The notebook's JSON, read within the caps (size, cells, nesting); NotebookError says what is wrong.
+
+    Every reader of a submission in the grader's process goes through here, so no notebook can cost the
+    grader more memory or time than the caps allow."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as f:
@@ -142,6 +145,12 @@ def read_submission(path) -> Submission:
         raise NotebookError("the file is JSON but not a notebook (no list of cells)")
     if len(nb["cells"]) > MAX_CELLS:
         raise NotebookError(f"the notebook has {len(nb['cells'])} cells; at most {MAX_CELLS} are graded")
+    return nb
+
+
+def read_submission(path) -> Submission:
+    """Parse a notebook file; NotebookError with a readable reason for anything that is not one."""
+    nb = load_notebook(path)
     meta = nb.get("metadata", {}) if isinstance(nb.get("metadata"), dict) else {}
     ours = meta.get(METADATA_KEY, {}) if isinstance(meta.get(METADATA_KEY), dict) else {}
     cells = []

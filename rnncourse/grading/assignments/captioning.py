@@ -84,11 +84,16 @@ def ref_loss(inputs):
 
 
 # ---- part 4: greedy decoding ----------------------------------------------------------------------------
-def greedy_inputs(B, V, E, H, max_len, end_bias=0.0):
+def greedy_inputs(B, V, E, H, max_len, end_bias=0.0, ends_early=False):
+    """``ends_early``: redraw (from the same generator) until some reference caption ends before its last
+    slot, so a decoder that does not stop at <end> fails this test for every seed, not only for most."""
     def make(seed):
         rng = np.random.default_rng(seed)
-        return {"features": rng.standard_normal((B, E)) * 2, **decoder_params(rng, V, E, H, end_bias),
-                "max_len": max_len}
+        while True:
+            inputs = {"features": rng.standard_normal((B, E)) * 2, **decoder_params(rng, V, E, H, end_bias),
+                      "max_len": max_len}
+            if not ends_early or np.any(ref_greedy(inputs)["tokens"][:, :-1] == END):
+                return inputs
     return make
 
 
@@ -108,8 +113,8 @@ FORWARD_SHAPES = [(dict(B=3, T=5, V=7, E=4, H=6), False), (dict(B=1, T=1, V=3, E
                   (dict(B=5, T=9, V=11, E=3, H=5), True)]
 LOSS_SHAPES = [(dict(B=3, T=6, V=7, lengths=(6, 3, 1)), False), (dict(B=1, T=1, V=4, lengths=(1,)), True),
                (dict(B=4, T=8, V=12, lengths=(2, 8, 5, 0)), True)]
-GREEDY_SHAPES = [(dict(B=3, V=7, E=4, H=6, max_len=6), False), (dict(B=5, V=8, E=3, H=2, max_len=1), True),
-                 (dict(B=6, V=9, E=5, H=4, max_len=8, end_bias=1.0), True)]
+GREEDY_SHAPES = [(dict(B=3, V=7, E=4, H=6, max_len=6, ends_early=True), False), (dict(B=5, V=8, E=3, H=2, max_len=1), True),
+                 (dict(B=6, V=9, E=5, H=4, max_len=8, end_bias=1.0, ends_early=True), True)]
 
 ASSIGNMENT = Assignment(
     name="captioning",
