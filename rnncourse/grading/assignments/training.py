@@ -95,14 +95,14 @@ ASSIGNMENT = Assignment(
     name="training",
     title="Training recurrent networks: clipping, initialisation, the leaky cell",
     parts=(
-        Part("clip_grad_norm", 25, ("clip_grad_norm",), clip_tests()),
+        Part("clip_grad_norm", 15, ("clip_grad_norm",), clip_tests()),
         Part("np_rnn_weight", 10, ("np_rnn_weight",),
              tests_over_shapes("np_rnn_weight", make_square, ref_np_rnn, SQUARE_SHAPES)),
         Part("normalise_spectral_radius", 10, ("normalise_spectral_radius",),
              tests_over_shapes("normalise_spectral_radius", make_square, ref_spectral, SQUARE_SHAPES)),
         Part("leaky_cell_forward", 20, ("leaky_cell_forward",),
              leaky_tests("leaky_cell_forward", ref_leaky_forward, rtol=1e-8)),
-        Part("leaky_cell_backward", 35, ("leaky_cell_forward", "leaky_cell_backward"),
+        Part("leaky_cell_backward", 45, ("leaky_cell_forward", "leaky_cell_backward"),
              leaky_tests("leaky_cell_backward", ref_leaky_backward)),
     ),
 )
