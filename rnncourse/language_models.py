@@ -117,14 +117,16 @@ def nats(logits, targets) -> torch.Tensor:
 
 @torch.no_grad()
 def evaluate_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> float:
-    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows)."""
+    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows).
+    The model is scored in eval mode (no dropout) and left in the mode it came in."""
+    was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None
     for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
         logits, state = model(torch.from_numpy(x), state)
         total += nats(logits, torch.from_numpy(y)).item() * y.size
         count += y.size
-    model.train()
+    model.train(was_training)
     return total / count / math.log(2)
 
 

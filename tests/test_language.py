@@ -367,3 +367,16 @@ def test_learning_rate_schedule_is_flat_then_linear_and_stop_after_ends_early():
     ids = np.arange(400) % 6
     run = lm.train_lm(ids, ids[:60], 6, small, stop_after=7)
     assert len(run.train_nats) == 7 and run.eval_steps == [3, 6, 7]
+
+
+def test_evaluate_bits_scores_without_dropout_and_keeps_the_mode():
+    """Scoring uses eval mode (dropout off: the same bits twice) and leaves the model in the mode it came in,
+    so a model put in eval mode for sampling is not switched back to dropout by a score in between."""
+    torch.manual_seed(0)
+    model = lm.TorchLM(5, lm.LMSetting(hidden_size=8, dropout=0.5))
+    ids = np.tile(np.arange(5), 40)
+    model.train()
+    first = lm.evaluate_bits(model, ids, batch_size=4, T=16)
+    assert model.training and lm.evaluate_bits(model, ids, batch_size=4, T=16) == first
+    model.eval()
+    assert lm.evaluate_bits(model, ids, batch_size=4, T=16) == first and not model.training
