@@ -53,13 +53,15 @@ def test_the_shared_direction_and_centring(runs):
 def test_cbow_against_gensims_cbow(runs):
     """"CBOW learns no relatedness on these 200,000 tokens that WordSim353's pairs can detect: for every
     seed, ours and gensim's, rho was within +-0.13 of zero [...] and our mean was within 0.08 of gensim's.
-    [...] the random-pair cosine was above 0.95 in every CBOW run). Its raw SimLex-999 rho was between
-    0.07 and 0.17 for every run, but centring removed it (below 0.02 in every run)."
+    [...] the random-pair cosine was above 0.95 in every CBOW run). Its raw SimLex-999 rho was positive in
+    every run, with a median between 0.05 and 0.17 for each trainer, but centring removed it (below 0.02 in
+    every run)."
     (Summary: "within 0.08 with CBOW"; "above 0.95 for CBOW")"""
     ours, ref = runs["ours CBOW"], runs["gensim CBOW"]
     for r in (ours, ref):
         assert np.all(np.abs(r["wordsim"]) < 0.13), r["wordsim"]                           # -0.027..0.080, sd 0.035
         assert np.all(r["random_cosine"] > 0.95), r["random_cosine"]                       # 0.978-0.994
-        assert np.all((r["simlex"] > 0.07) & (r["simlex"] < 0.17)), r["simlex"]            # 0.099-0.144, sd 0.017
+        # seen 0.057-0.144 over both trainers (sd 0.017-0.02; gensim's two threads vary run to run)
+        assert np.all(r["simlex"] > 0) and 0.05 < np.median(r["simlex"]) < 0.17, r["simlex"]
         assert np.all(r["simlex_centred"] < 0.02), r["simlex_centred"]                     # <= -0.009, sd 0.018
     assert abs(ours["wordsim"].mean() - ref["wordsim"].mean()) < 0.08, (ours, ref)         # 0.039, sd 0.035
