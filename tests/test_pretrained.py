@@ -22,6 +22,24 @@ def test_save_then_load_round_trips_arrays_and_manifest(tmp_path, monkeypatch):
     assert loaded.manifest["name"] == "toy" and "bpc 1.5" in loaded.provenance()
 
 
+def test_float16_storage_halves_the_file_and_loads_as_float32(tmp_path, monkeypatch):
+    monkeypatch.setattr(pretrained, "DIRECTORY", tmp_path)
+    rng = np.random.default_rng(0)
+    weights = {"weight_hh_l0": rng.standard_normal((64, 64)), "counts": np.array([1, 2, 3])}
+    manifest = {k: 0 for k in pretrained.MANIFEST_FIELDS if k != "name"}
+    manifest.update(metrics={}, versions={}, created="2026-12-06", curve=[])
+    full = pretrained.save("full", weights, manifest, directory=tmp_path)
+    half = pretrained.save("half", weights, manifest, directory=tmp_path, float_dtype=np.float16)
+    assert half.stat().st_size < 0.6 * full.stat().st_size
+    loaded = pretrained.load("half")
+    assert loaded.state_dict["weight_hh_l0"].dtype == np.float32 and loaded.manifest["stored_as"] == "float16"
+    # float16 keeps 11 significant bits: relative error at most 2**-11 (subnormals: absolute 2**-25)
+    np.testing.assert_allclose(loaded.state_dict["weight_hh_l0"], weights["weight_hh_l0"], rtol=2 ** -11, atol=2 ** -25)
+    assert loaded.state_dict["counts"].dtype == weights["counts"].dtype
+    with pytest.raises(ValueError, match="float32 or float16"):
+        pretrained.save("bad", weights, manifest, directory=tmp_path, float_dtype=np.float64)
+
+
 def test_unknown_name_and_incomplete_manifest_are_refused(tmp_path):
     with pytest.raises(ValueError, match="no pretrained model 'nope'"):
         pretrained.load("nope")

@@ -57,7 +57,9 @@ def load(name: str) -> Pretrained:
         raise ValueError(f"no pretrained model {name!r}; available: {available()} "
                          f"(`make pretrained` rebuilds them from benchmarks/pretrained/)")
     with np.load(npz, allow_pickle=False) as arrays:
-        state_dict = {k: arrays[k] for k in arrays.files}
+        # weights stored in float16 (to fit the size budget) come back as float32, like every other model's
+        state_dict = {k: arrays[k].astype(np.float32) if arrays[k].dtype == np.float16 else arrays[k]
+                      for k in arrays.files}
     meta = json.loads(manifest.read_text())
     missing = [k for k in MANIFEST_FIELDS if k not in meta]
     if missing:
@@ -86,15 +88,23 @@ def versions() -> dict:
             "machine": f"{platform.machine()} {platform.processor() or ''}".strip()}
 
 
-def save(name: str, state_dict: dict, manifest: dict, directory: Path = DIRECTORY) -> Path:
-    """Write ``NAME.npz`` (float32 unless an array is integer) and ``NAME.json``; returns the .npz path.
+def save(name: str, state_dict: dict, manifest: dict, directory: Path = DIRECTORY,
+         float_dtype=np.float32) -> Path:
+    """Write ``NAME.npz`` and ``NAME.json``; returns the .npz path.
 
+    Floating arrays are stored as ``float_dtype``: float32, or float16 for a model that would not fit the
+    2 MB budget otherwise (:func:`load` returns float16 arrays as float32; the manifest records the
+    storage type, and the page evaluates the weights as loaded). Integer arrays are kept as they are.
     ``manifest`` must hold every key of :data:`MANIFEST_FIELDS` except ``name`` (filled in here)."""
-    manifest = {"name": name, **manifest}
+    float_dtype = np.dtype(float_dtype)
+    if float_dtype not in (np.dtype(np.float32), np.dtype(np.float16)):
+        raise ValueError(f"float_dtype must be float32 or float16; got {float_dtype}")
+    manifest = {"name": name, **manifest, "stored_as": float_dtype.name}
     missing = [k for k in MANIFEST_FIELDS if k not in manifest]
     if missing:
         raise ValueError(f"manifest for {name!r} lacks {missing}")
-    arrays = {k: (np.asarray(v) if np.issubdtype(np.asarray(v).dtype, np.integer) else np.asarray(v, np.float32))
+    arrays = {k: (np.asarray(v) if np.issubdtype(np.asarray(v).dtype, np.integer)
+                  else np.asarray(v, float_dtype))
               for k, v in state_dict.items()}
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.npz"
