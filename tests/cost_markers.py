@@ -19,6 +19,9 @@ CPU time, never wall time: CPU time of this process (all its threads) plus that 
 it waited for (a kernel, an ``rnncourse`` subprocess). A machine busy with other work slows the wall
 clock of a test, not the CPU the test itself burns, so the check tells a slow test from a hostile
 machine; the wall time is printed beside it for the reader.
+
+``RNNCOURSE_CPU_REPORT=FILE`` appends one line per test (node id, CPU seconds, wall seconds of setup + call,
+tab-separated) to FILE, marked or not: where the suite's CPU goes, measured the same way on a busy machine.
 """
 import os
 import resource
@@ -102,12 +105,16 @@ def pytest_runtest_setup(item):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if call.when != "call" or not report.passed or item.get_closest_marker("slow"):
-        return
     cpu0, wall0 = getattr(item, "_cost_start", (None, None))
-    if cpu0 is None:
+    if call.when != "call" or cpu0 is None:
         return
     cpu, wall, limit = _cpu_seconds() - cpu0, time.monotonic() - wall0, cpu_limit()
+    cpu_report = os.environ.get("RNNCOURSE_CPU_REPORT")
+    if cpu_report:
+        with open(cpu_report, "a") as out:
+            out.write(f"{item.nodeid}\t{cpu:.2f}\t{wall:.2f}\n")
+    if not report.passed or item.get_closest_marker("slow"):
+        return
     if cpu > limit:
         report.outcome = "failed"
         report.longrepr = (
