@@ -14,6 +14,10 @@ of rho over the repetitions (gensim's two threads are not deterministic, so one 
 "numpy" is one thread (whatever BLAS threads NumPy's small matrix products use), "numpy-2threads" two
 Hogwild threads like gensim's 2 workers, "torch" one thread of batches with --torch-threads intra-op
 threads. The same names with "-cbow" train CBOW (gensim's cbow_mean=1) instead of skip-gram.
+"numpy-floor-cbow" is a floor, not a model: the NumPy trainer with every step reduced to the row gathers
+(W_in[context], W_out[centre and noise words]) and the two repeated-row scatter-adds that any step of
+ours has to make, adding zeros, with no arithmetic at all. Its time is what the NumPy formulation costs
+before it computes anything; its rho is that of the untrained vectors.
 """
 from __future__ import annotations
 
@@ -21,16 +25,33 @@ import argparse
 import statistics
 import time
 
+import numpy as np
 import torch
 from gensim.models import Word2Vec as GensimWord2Vec
 
 from rnncourse.data import WordVocab, wiki_sample, word_pairs
 from rnncourse.scratch import similarity_rho
 from rnncourse.scratch.word2vec import Word2Vec as NumpyWord2Vec
+from rnncourse.scratch.word2vec import scatter_add_rows
 from rnncourse.torch.word2vec import Word2Vec as TorchWord2Vec
 
 SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
 MIN_COUNT = 5
+
+
+class FloorWord2Vec(NumpyWord2Vec):
+    """The NumPy trainer's data movement only: each step gathers and scatter-adds the rows it would
+    update (zeros), and computes nothing."""
+
+    def _step(self, context, mask, centre, negatives, lr, cbow):
+        targets = np.concatenate([centre[:, None], negatives], axis=1)        # (B, K+1)
+        rows = context[mask]                                                   # (R,)
+        X, Y = self.W_in[rows], self.W_out[targets.reshape(-1)]               # (R, D), (B (K+1), D)
+        X.fill(0.0)
+        Y.fill(0.0)
+        scatter_add_rows(self.W_in, rows, X)
+        scatter_add_rows(self.W_out, targets.reshape(-1), Y)
+        return 0.0
 
 
 def run_gensim(sentences, epochs, seed, sg=True):
@@ -69,6 +90,8 @@ def main():
                                                                     args.batch_size, 2, sg=sg),
             "torch" + suffix: lambda seed, sg=sg: run_ours(TorchWord2Vec, sentences, args.epochs, seed,
                                                            args.batch_size, sg=sg)})
+    runners["numpy-floor-cbow"] = lambda seed: run_ours(FloorWord2Vec, sentences, args.epochs, seed,
+                                                        args.batch_size, sg=False)
     names = [n for n in args.only.split(",") if n]
     unknown = set(names) - set(runners)
     if unknown:
