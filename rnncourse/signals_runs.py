@@ -202,15 +202,16 @@ FORECAST_STUDY = ForecastSetting(seeds=(0, 1, 2, 3, 4))                      # s
 class Forecaster(torch.nn.Module):
     """Many-to-many: an LSTM reads the (normalised) monthly changes d_1..d_T and after every step t emits
     ``outputs`` values, y_t = h_t W^T + b: the next ``outputs`` changes d_{t+1..t+outputs} (direct, outputs =
-    horizon) or the next one (recursive, outputs = 1)."""
+    horizon) or the next one (recursive, outputs = 1). ``inputs`` > 1 reads several series per step (the
+    plant forecaster reads x_t = [y(k), u(k)])."""
 
-    def __init__(self, hidden_size: int, outputs: int):
+    def __init__(self, hidden_size: int, outputs: int, inputs: int = 1):
         super().__init__()
-        self.lstm = torch.nn.LSTM(1, hidden_size)
+        self.lstm = torch.nn.LSTM(inputs, hidden_size)
         self.out = torch.nn.Linear(hidden_size, outputs)
 
     def forward(self, d, state=None):
-        """d (T, B, 1) -> (y (T, B, outputs), state)."""
+        """d (T, B, I) -> (y (T, B, outputs), state)."""
         h, state = self.lstm(d, state)
         return self.out(h), state
 
@@ -301,6 +302,169 @@ def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0)
     by_h = {k: np.sqrt(np.mean((f - truth) ** 2, axis=0)) for k, f in forecasts.items()}
     rmse = {k: float(np.sqrt(np.mean((f - truth) ** 2))) for k, f in forecasts.items()}
     return ForecastRun(rmse, by_h, forecasts, truth, months[origins], time.perf_counter() - start)
+
+
+# ---- forecasting a nonlinear plant (Narendra & Parthasarathy 1990, Example 2) ------------------------
+@dataclass(frozen=True)
+class PlantSetting:
+    """Forecast y(k+1), ..., y(k+horizon) of a Narendra-Parthasarathy plant from every origin k of a held-out
+    run, knowing y up to k and the input u up to k+horizon-1 (the input is planned, so known; the plant's
+    response is what is forecast). Training and held-out runs are driven by two different random inputs
+    (uniform on [-2, 2], rnncourse.data.narendra.training_input) drawn from two different seeds; the training
+    seed of a run only changes the LSTM's initial weights and minibatches."""
+
+    example: int = 2
+    output_lags: int = 2                  # the ARX model reads y(k), y(k-1) ...
+    input_lags: int = 1                   # ... and u(k): the plant's own lags
+    train_length: int = 2000
+    test_length: int = 1000
+    train_input_seed: int = 0
+    test_input_seed: int = 1
+    horizon: int = 10
+    first_origin: int = 50                # the LSTM reads the held-out run from its start before the first origin
+    hidden_size: int = 32
+    window: int = 100                     # training windows of ``window`` steps ...
+    burn_in: int = 20                     # ... scored after their first ``burn_in`` steps (the state warms up)
+    batch_size: int = 32
+    steps: int = 400                      # Adam, learning rate annealed from lr to 0 (cosine)
+    lr: float = 1e-2
+    seeds: tuple = (0,)
+
+
+PLANT_PAGE = PlantSetting()                                                  # book/images-and-signals.md
+PLANT_STUDY = PlantSetting(seeds=(0, 1, 2, 3, 4, 5, 6, 7))                  # signals_seeds.py, claims test
+
+
+def plant_data(setting: PlantSetting):
+    """((u, y) training run, (u, y) held-out run), each (K,) with y[k+1] the plant's response to u[k]."""
+    from .data.narendra import plant, training_input
+
+    if setting.train_input_seed == setting.test_input_seed:
+        raise ValueError("the held-out input must come from another seed than the training input; got "
+                         f"train_input_seed = test_input_seed = {setting.train_input_seed}")
+    runs = []
+    for K, seed in ((setting.train_length, setting.train_input_seed), (setting.test_length, setting.test_input_seed)):
+        u = training_input(K, rng=seed)
+        runs.append((u, plant(setting.example, u)))
+    return tuple(runs)
+
+
+def fit_arx(y, u, output_lags: int, input_lags: int):
+    """Least-squares ARX model with intercept, y(k+1) = [y(k), ..., y(k-q_y+1), u(k), ..., u(k-q_u+1), 1] a,
+    on one run y (K,), u (K,). Returns a (q_y + q_u + 1,) in that order (the regressors of
+    :func:`rnncourse.scratch.lagged_regressors`)."""
+    from .scratch import lagged_regressors
+
+    r, target = lagged_regressors(np.asarray(y, float)[:, None, None], np.asarray(u, float)[:, None, None],
+                                  output_lags, input_lags)
+    A = np.hstack([r[:, 0], np.ones((r.shape[0], 1))])
+    return np.linalg.lstsq(A, target[:, 0, 0], rcond=None)[0]
+
+
+def _check_origins(origins, K: int, horizon: int, first: int = 0):
+    """Origins k with first <= k and k + horizon < K (each forecast's target and inputs inside the run)."""
+    origins = np.asarray(origins)
+    if origins.ndim != 1 or origins.size == 0 or not np.issubdtype(origins.dtype, np.integer):
+        raise ValueError(f"origins must be a non-empty 1-D integer array; got {origins.dtype} of shape {origins.shape}")
+    if origins.min() < first or origins.max() + horizon >= K:
+        raise ValueError(f"origins must lie in [{first}, {K - horizon - 1}] for a run of K={K} steps and "
+                         f"horizon {horizon}; got {origins.min()}..{origins.max()}")
+    return origins
+
+
+def arx_forecasts(coef, y, u, output_lags: int, input_lags: int, origins, horizon: int):
+    """Run the ARX model free from each origin k (true y up to k, known u): (N origins, horizon) forecasts
+    of y(k+1..k+horizon). coef (q_y + q_u + 1,) from :func:`fit_arx`; y, u (K,)."""
+    coef = np.asarray(coef, dtype=np.float64)
+    if coef.shape != (output_lags + input_lags + 1,):
+        raise ValueError(f"coef must have shape ({output_lags + input_lags + 1},) for {output_lags} output and "
+                         f"{input_lags} input lags plus the intercept; got {coef.shape}")
+    origins = _check_origins(origins, len(y), horizon, max(output_lags, input_lags) - 1)
+    ylags = np.stack([y[origins - i] for i in range(output_lags)], 1)          # (N, q_y), newest first
+    out = []
+    for j in range(horizon):
+        ulags = np.stack([u[origins + j - i] for i in range(input_lags)], 1)
+        nxt = np.hstack([ylags, ulags, np.ones((len(origins), 1))]) @ coef
+        out.append(nxt)
+        ylags = np.hstack([nxt[:, None], ylags[:, :-1]])
+    return np.stack(out, 1)
+
+
+def fit_plant_lstm(setting: PlantSetting, y, u, seed: int = 0):
+    """Train the LSTM forecaster (:class:`Forecaster`, reading x_k = [y(k)/s, u(k)], emitting y(k+1)/s with s
+    the training run's standard deviation of y) with teacher forcing on random windows of the training run.
+    Returns (model, s, final minibatch loss)."""
+    from .experiments import progress
+
+    scale = float(np.std(y))
+    torch.manual_seed(seed)
+    model = Forecaster(setting.hidden_size, 1, inputs=2)
+    X = torch.tensor(np.stack([y[:-1] / scale, u[:-1]], -1)[:, None], dtype=torch.float32)    # (K-1, 1, 2)
+    Y = torch.tensor(y[1:, None, None] / scale, dtype=torch.float32)                         # (K-1, 1, 1)
+    opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, setting.steps)
+    rng, W, b = np.random.default_rng(seed), setting.window, setting.burn_in
+    for _ in progress(range(setting.steps), desc="plant LSTM"):
+        starts = rng.integers(0, X.shape[0] - W, size=setting.batch_size)
+        xb = torch.cat([X[s:s + W] for s in starts], 1)
+        yb = torch.cat([Y[s:s + W] for s in starts], 1)
+        loss = torch.mean((model(xb)[0][b:] - yb[b:]) ** 2)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        schedule.step()
+    return model, scale, loss.item()
+
+
+@torch.no_grad()
+def lstm_plant_forecasts(model: Forecaster, scale: float, y, u, origins, horizon: int):
+    """Read the run up to each origin k (true y), then run free, fed its own forecasts and the known u:
+    (N origins, horizon) forecasts of y(k+1..k+horizon). y, u (K,)."""
+    origins = _check_origins(origins, len(y), horizon)
+    x = torch.tensor(np.stack([y / scale, u], -1)[:, None], dtype=torch.float32)             # (K, 1, 2)
+    hs, cs, state = [], [], None
+    for k in range(int(origins.max()) + 1):
+        _, state = model.lstm(x[k:k + 1], state)
+        hs.append(state[0])
+        cs.append(state[1])
+    state = (torch.cat([hs[o] for o in origins], 1), torch.cat([cs[o] for o in origins], 1))  # (1, N, H)
+    nxt = model.out(state[0][0])                                                             # (N, 1)
+    out = [nxt[:, 0]]
+    for j in range(1, horizon):
+        step_in = torch.cat([nxt, torch.tensor(u[origins + j, None], dtype=torch.float32)], 1)[None]
+        y_j, state = model(step_in, state)
+        nxt = y_j[0]
+        out.append(nxt[:, 0])
+    return torch.stack(out, 1).numpy().astype(np.float64) * scale
+
+
+@dataclass
+class PlantRun:
+    rmse: dict                      # {"persistence", "linear ARX", "LSTM"}: RMSE over all origins and horizons
+    by_horizon: dict                # the same, RMSE per horizon 1..H (H,)
+    forecasts: dict                 # the same: (origins, H) forecasts of y
+    truth: np.ndarray               # (origins, H): y(k+1..k+H)
+    origins: np.ndarray             # k, the last step of the held-out run read
+    train_loss: float = 0.0
+    seconds: float = 0.0
+
+
+def plant_comparison(setting: PlantSetting = PLANT_PAGE, seed: int = 0, data=None) -> PlantRun:
+    """Persistence (y(k+h) = y(k)), the linear ARX model (least squares on the training run, the plant's lags)
+    and the LSTM forecaster on the held-out run, from every origin, horizons 1..H."""
+    start = time.perf_counter()
+    (u_tr, y_tr), (u_te, y_te) = data or plant_data(setting)
+    H = setting.horizon
+    origins = np.arange(setting.first_origin, y_te.size - H)
+    truth = np.stack([y_te[o + 1:o + 1 + H] for o in origins])
+    coef = fit_arx(y_tr, u_tr, setting.output_lags, setting.input_lags)
+    model, scale, loss = fit_plant_lstm(setting, y_tr, u_tr, seed)
+    forecasts = {"persistence": np.repeat(y_te[origins, None], H, axis=1),
+                 "linear ARX": arx_forecasts(coef, y_te, u_te, setting.output_lags, setting.input_lags, origins, H),
+                 "LSTM": lstm_plant_forecasts(model, scale, y_te, u_te, origins, H)}
+    by_horizon = {k: np.sqrt(np.mean((f - truth) ** 2, axis=0)) for k, f in forecasts.items()}
+    rmse = {k: float(np.sqrt(np.mean((f - truth) ** 2))) for k, f in forecasts.items()}
+    return PlantRun(rmse, by_horizon, forecasts, truth, origins, loss, time.perf_counter() - start)
 
 
 # ---- EEG-style classification ------------------------------------------------------------------------

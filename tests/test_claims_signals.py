@@ -6,6 +6,8 @@ same tables) and asserts the prose. The statements are medians, orderings and co
 margins beyond the seed-to-seed spread we observed, so that they also hold on another CPU and under a
 second floating-point kernel (ATEN_CPU_CAPABILITY=avx2 for torch, OPENBLAS_CORETYPE=Haswell for NumPy).
 """
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -94,3 +96,24 @@ def test_eeg_ordering_over_five_seeds():
     assert median["recurrent-convolutional"] >= 0.95 and min(r["recurrent-convolutional"] for r in results) >= 0.9
     assert median["conv-only"] <= 0.8 and median["recurrent-only"] < median["conv-only"] - 0.05, median
     assert min(r["recurrent-only"] for r in results) > 1 / 3, results
+
+
+def test_plant_forecasting_lstm_beats_arx_and_persistence_over_eight_seeds():
+    """"Over eight seeds ... the LSTM's RMSE was between 0.09 and 0.13, below the ARX model's 0.86 in every
+    seed and at every horizon" (persistence 2.00; the ARX model and persistence have no seed). Observed: the
+    LSTM 0.094-0.125 (seed-to-seed deviation 0.01), so its lead over the ARX model at least 0.73 overall.
+    Asserted with margins of several deviations: the median LSTM below 0.15, every seed below 0.2 and at
+    least 0.5 below the ARX model at every horizon; the ARX model at least 0.5 below persistence."""
+    setting = runs.PLANT_STUDY
+    assert len(setting.seeds) == 8 and replace(runs.PLANT_PAGE, seeds=setting.seeds) == setting   # the page's setting
+    data = runs.plant_data(setting)
+    (u_train, _), (u_held, _) = data
+    assert setting.train_input_seed != setting.test_input_seed and np.intersect1d(u_train, u_held).size == 0
+    results = [runs.plant_comparison(setting, seed, data) for seed in setting.seeds]
+    lstm = np.array([r.rmse["LSTM"] for r in results])
+    for r in results:
+        assert round(r.rmse["linear ARX"], 2) == 0.86 and round(r.rmse["persistence"], 2) == 2.00, r.rmse
+        assert r.rmse["LSTM"] < 0.2, r.rmse
+        assert np.all(r.by_horizon["LSTM"] < r.by_horizon["linear ARX"] - 0.5), r.by_horizon
+        assert r.rmse["linear ARX"] < r.rmse["persistence"] - 0.5, r.rmse
+    assert np.median(lstm) < 0.15, lstm

@@ -1,7 +1,7 @@
-"""Seed study of book/images-and-signals.md: digit strips, forecasting the CO2 series, and EEG-style
-classification, one row per seed and setting; and the shipped scene captioners, evaluated.
+"""Seed study of book/images-and-signals.md: digit strips, forecasting the CO2 series, forecasting a nonlinear
+plant, and EEG-style classification, one row per seed and setting; and the shipped scene captioners, evaluated.
 
-    python benchmarks/experiments/signals_seeds.py [captioning|digits|forecasting|eeg]
+    python benchmarks/experiments/signals_seeds.py [captioning|digits|forecasting|plant|eeg]
 
 Settings in rnncourse.signals_runs; tests/test_claims_signals.py asserts what the chapter states.
 """
@@ -15,7 +15,7 @@ import torch  # noqa: E402
 from rnncourse import signals_runs as runs  # noqa: E402
 
 torch.set_num_threads(1)
-which = sys.argv[1:] or ["captioning", "digits", "forecasting", "eeg"]
+which = sys.argv[1:] or ["captioning", "digits", "forecasting", "plant", "eeg"]
 
 if "captioning" in which:                  # the shipped captioners, evaluated (benchmarks/pretrained trains them)
     keys = ("exact_greedy", "exact_beam", "token_accuracy", "BLEU-1", "BLEU-4")
@@ -39,6 +39,17 @@ if "forecasting" in which:
     for seed in runs.FORECAST_STUDY.seeds:
         r = runs.forecast_comparison(runs.FORECAST_STUDY, seed)
         print(f"{seed:4d} " + " ".join(f"{r.rmse[k]:22.3f}" for k in names) + f" {r.seconds:5.1f}", flush=True)
+
+if "plant" in which:                        # Narendra & Parthasarathy's Example 2, 10 steps ahead (PLANT_STUDY)
+    data = runs.plant_data(runs.PLANT_STUDY)
+    names = ("persistence", "linear ARX", "LSTM")
+    print(f"{'seed':>4} " + " ".join(f"{k:>12}" for k in names) + "  (RMSE, horizons 1-10)"
+          + f" {'LSTM h=1':>9} {'LSTM h=10':>9} {'ARX h=1':>8} {'s':>5}", flush=True)
+    for seed in runs.PLANT_STUDY.seeds:
+        r = runs.plant_comparison(runs.PLANT_STUDY, seed, data)
+        print(f"{seed:4d} " + " ".join(f"{r.rmse[k]:12.4f}" for k in names) + " " * 23
+              + f" {r.by_horizon['LSTM'][0]:9.4f} {r.by_horizon['LSTM'][-1]:9.4f}"
+              + f" {r.by_horizon['linear ARX'][0]:8.4f} {r.seconds:5.1f}", flush=True)
 
 if "eeg" in which:
     data = runs.eeg_data(runs.EEG_STUDY)
