@@ -112,7 +112,7 @@ def fit_captioner(model: ShowAndTell, setting: CaptionSetting, train, seed: int 
     """Adam on minibatches of ``setting.batch_size`` training captions (teacher forcing, padding masked) for
     ``steps`` (default ``setting.steps``) steps; returns the learning curve [[step, mean loss of the last
     ``every`` steps], ...]."""
-    from .experiments import progress
+    from .progress import progress
 
     opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
     X, Y = torch.tensor(train.images, dtype=torch.float32), torch.tensor(train.tokens)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.deep_runs import (
+from rnncourse.runs.deep import (
     CHAR_STUDY,
     DEEP_KINDS,
     LOOKAHEAD,

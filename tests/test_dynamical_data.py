@@ -9,7 +9,7 @@ import pytest
 
 from rnncourse.data.temporal_xor import temporal_xor
 from rnncourse.data.tomita import accepts, strings_of_length
-from rnncourse.dynamical_runs import Automaton, autocorrelation, train_echo
+from rnncourse.runs.dynamical import Automaton, autocorrelation, train_echo
 
 # transition tables delta[state][symbol], start 0, and accepting states (the usual minimal automata)
 DFAS = {

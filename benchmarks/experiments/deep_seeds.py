@@ -4,7 +4,7 @@
 
 The look-ahead task (one- and bidirectional torch.nn.GRU, named setting LOOKAHEAD) and the subtraction
 trees (recursive network and bag of leaves, named setting TREES), each over the ten seeds STUDY_SEEDS of
-rnncourse.deep_runs, torch on one thread; then the six deep-RNN kinds at 8,000 parameters as character
+rnncourse.runs.deep, torch on one thread; then the six deep-RNN kinds at 8,000 parameters as character
 models of the Lee corpus (named setting CHAR_STUDY, its three seeds; section sec-deep-chars). tests/test_claims_deep.py asserts what the chapter says about
 these runs; rerun it under a second kernel (OPENBLAS_CORETYPE=Haswell for NumPy; ATEN_CPU_CAPABILITY=avx2
 MKL_ENABLE_INSTRUCTIONS=AVX2 for torch) before quoting a change.
@@ -15,7 +15,7 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: extra BLAS threads only add overhead
 import torch  # noqa: E402
 
-from rnncourse.deep_runs import (  # noqa: E402
+from rnncourse.runs.deep import (  # noqa: E402
     CHAR_STUDY,
     DEEP_KINDS,
     LOOKAHEAD,

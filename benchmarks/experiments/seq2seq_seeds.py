@@ -3,18 +3,18 @@ sec-seq2seq-reversal, sec-seq2seq-attention and sec-seq2seq-exposure).
 
     python benchmarks/experiments/seq2seq_seeds.py       # one row per (model, seed)
 
-rnncourse.torch.Seq2Seq on one thread, in the named setting rnncourse.seq2seq_runs.NUMBERS (numbers of 1 to
+rnncourse.torch.Seq2Seq on one thread, in the named setting rnncourse.runs.seq2seq.NUMBERS (numbers of 1 to
 8 digits, 300 Adam steps of 64, seeds 0-2): the plain encoder-decoder, the same reading its source reversed,
 and the attention decoder. Training draws from the training part of the numbers only; each model is tested
 by greedy decoding on test-part numbers (never trained on): 100 per digit count (exact match), the run's
 800-number test set (exact match and BLEU-4), and 400 numbers of 1-8 digits for the exposure-bias scores
-(rnncourse.seq2seq_runs.exposure_errors). tests/test_claims_seq2seq.py asserts what the chapter says about
+(rnncourse.runs.seq2seq.exposure_errors). tests/test_claims_seq2seq.py asserts what the chapter says about
 these runs; rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before
 quoting a change.
 """
 import torch
 
-from rnncourse.seq2seq_runs import NUMBERS, STUDY_MODELS, study_row
+from rnncourse.runs.seq2seq import NUMBERS, STUDY_MODELS, study_row
 
 torch.set_num_threads(1)
 digits = range(NUMBERS.min_digits, NUMBERS.max_digits + 1)

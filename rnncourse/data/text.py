@@ -38,3 +38,13 @@ class CharVocab:
         out = np.zeros((len(idx), len(self)), dtype=dtype)
         out[np.arange(len(idx)), idx] = 1.0
         return out
+
+
+def lee_characters() -> tuple[np.ndarray, str]:
+    """gensim's Lee background corpus (lower-cased words joined by spaces, one line per document) as character
+    indices (N,) and its alphabet (a string, in index order)."""
+    from .gensim_data import lee_background
+
+    text = "\n".join(" ".join(doc) for doc in lee_background())
+    vocab = CharVocab(text)
+    return vocab.encode(text), "".join(vocab.chars)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data.temporal_xor import temporal_xor
-from .data.tomita import strings_of_length
-from .scratch import (
+from ..data.temporal_xor import temporal_xor
+from ..data.tomita import strings_of_length
+from ..scratch import (
     RMLP,
     RNN,
     Adam,

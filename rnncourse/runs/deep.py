@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data.expressions import subtraction_trees
-from .data.lookahead import IGNORE, lookahead_task
-from .scratch import Adam, Linear, clip_grad_norm, mse_loss
-from .scratch.recursive import BagOfLeaves, TreeNet
+from ..data.expressions import subtraction_trees
+from ..data.lookahead import IGNORE, lookahead_task
+from ..scratch import Adam, Linear, clip_grad_norm, mse_loss
+from ..scratch.recursive import BagOfLeaves, TreeNet
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ CHAR_PAGE = CharSetting(steps=150, eval_every=50, seeds=(0,))   # the short run 
 def char_text():
     """The Lee corpus (gensim's test data) as one string of lower-case letters and spaces, and its split:
     (vocabulary, training indices (90 %), held-out indices (last 10 %))."""
-    from .data import CharVocab, lee_background
+    from ..data import CharVocab, lee_background
 
     text = " ".join(" ".join(doc) for doc in lee_background())
     vocab = CharVocab(text)
@@ -208,7 +208,7 @@ def char_text():
 
 def deep_model(kind: str, V: int, H: int, seed: int = 0, dtype=np.float32):
     """rnncourse.scratch.DeepRNN of one kind (``stacked``: two plain RNN layers) with one-hot input of size V."""
-    from .scratch import DeepRNN
+    from ..scratch import DeepRNN
 
     if kind == "stacked":
         return DeepRNN.of_kind("RNN", V, H, num_layers=2, rng=seed, dtype=dtype)
@@ -217,7 +217,7 @@ def deep_model(kind: str, V: int, H: int, seed: int = 0, dtype=np.float32):
 
 def char_parameters(kind: str, V: int, H: int) -> int:
     """Parameters of :func:`deep_model` plus its linear read-out H -> V (weights and bias)."""
-    from .scratch.deep_transition import deep_rnn_parameters
+    from ..scratch.deep_transition import deep_rnn_parameters
 
     rec = deep_rnn_parameters("RNN", V, H, num_layers=2) if kind == "stacked" else deep_rnn_parameters(kind, V, H)
     return rec + H * V + V
@@ -250,7 +250,7 @@ def train_char(kind: str, setting: CharSetting = CHAR_STUDY, seed: int = 0, data
     softmax cross-entropy, Adam, norm clipping, random windows of the training text), in float32 with the
     hand-written backward of rnncourse.scratch; held-out bits per character (mean cross-entropy / ln 2 over
     ``eval_windows`` fixed windows of the held-out text)."""
-    from .scratch import softmax_cross_entropy
+    from ..scratch import softmax_cross_entropy
 
     if kind not in DEEP_KINDS:
         raise ValueError(f"kind must be one of {DEEP_KINDS}; got {kind!r}")

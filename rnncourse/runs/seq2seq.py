@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from .bleu import corpus_bleu, edit_distance
-from .data import dates, numberwords
-from .data.pairs import EOS, TokenVocab, make_batch
-from .torch.seq2seq import Seq2Seq
+from ..bleu import corpus_bleu, edit_distance
+from ..data import dates, numberwords
+from ..data.pairs import EOS, TokenVocab, make_batch
+from ..torch.seq2seq import Seq2Seq
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""The dropout runs of the training chapter (book/training.md, section sec-training-dropout)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..data.text import lee_characters
+from ..progress import progress
+from ..torch.stacked_lstm import StackedCharLSTM
+
+DROPOUT_SCHEMES = ("none", "per-step", "non-recurrent", "variational")
+# where each scheme puts its masks: {connection: "step" (a new mask at every step) | "sequence" (one mask per
+# sequence) | None}; the connections are the input x_t, the recurrent h_{t-1} -> W_hh and the output h_t -> decoder.
+# None of them masks the LSTM's cell state c: that is Gal & Ghahramani's variational LSTM too. ("per-step" is
+# per-step recurrent dropout; Gal & Ghahramani's "naive dropout" is the non-recurrent scheme of Zaremba et al.)
+DROPOUT_PLACEMENT = {
+    "none": {"x": None, "h": None, "out": None},
+    "per-step": {"x": "step", "h": "step", "out": "step"},
+    "non-recurrent": {"x": "step", "h": None, "out": "step"},            # Zaremba et al. (2014)
+    "variational": {"x": "sequence", "h": "sequence", "out": "sequence"},   # Gal & Ghahramani (2016)
+}
+
+
+@dataclass(frozen=True)
+class DropoutSetting:
+    """A character-level LSTM language model on the first ``train_chars`` characters of gensim's Lee
+    background corpus (lower-cased words joined by spaces, one line per document), validated on its last
+    ``val_chars``: small enough data that the model overfits. Adam, norm clipping, fresh random windows of
+    T characters every step; validation cross-entropy (nats per character, no dropout) every ``eval_every``
+    steps on ``val_windows`` fixed windows."""
+
+    hidden_size: int = 64
+    embedding_size: int = 16
+    T: int = 32
+    batch_size: int = 16
+    steps: int = 500
+    p: float = 0.25
+    train_chars: int = 4_000
+    val_chars: int = 50_000
+    val_windows: int = 128
+    lr: float = 3e-3
+    clip: float = 1.0
+    eval_every: int = 50
+    seeds: tuple = (0,)
+
+
+DROPOUT_STUDY = DropoutSetting(seeds=tuple(range(4)))
+
+
+def dropout_masks(schemes, T: int, B: int, size: int, connection: str, p: float, generator=None):
+    """Masks (M, T, B, size) for ``connection`` ("x", "h" or "out") of each model's scheme: Bernoulli(1-p)/(1-p),
+    drawn anew at every step ("step"), once per sequence and repeated over T ("sequence"), or ones."""
+    keep = 1.0 - p
+    masks = []
+    for scheme in schemes:
+        where = DROPOUT_PLACEMENT[scheme][connection]
+        if where is None or p == 0.0:
+            masks.append(torch.ones(T, B, size))
+        else:
+            shape = (T if where == "step" else 1, B, size)
+            masks.append((torch.rand(shape, generator=generator) < keep).float().div(keep).expand(T, B, size))
+    return torch.stack(masks)
+
+
+def _clip_per_model(params, max_norm: float) -> None:
+    """Global-norm clipping (Pascanu et al. 2013) of each model's own gradients (dimension 0 indexes models)."""
+    sq = sum(p.grad.pow(2).reshape(p.shape[0], -1).sum(dim=1) for p in params)
+    scale = (max_norm / (sq.sqrt() + 1e-6)).clamp(max=1.0)
+    for p in params:
+        p.grad.mul_(scale.reshape(-1, *([1] * (p.dim() - 1))))
+
+
+@dataclass
+class DropoutRun:
+    """Validation cross-entropy curves (nats per character) of each (scheme, seed), at ``steps``."""
+
+    steps: list
+    val_loss: dict                         # (scheme, seed) -> list of floats
+    train_loss: dict                       # (scheme, seed) -> list of floats (with that scheme's dropout)
+    seconds: float = 0.0
+
+    def final(self, scheme: str, seed: int) -> float:
+        return self.val_loss[scheme, seed][-1]
+
+    def best(self, scheme: str, seed: int) -> float:
+        return min(self.val_loss[scheme, seed])
+
+
+def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT_SCHEMES, seeds=None) -> DropoutRun:
+    """Train one model per (scheme, seed) in ``setting``, all together (:class:`StackedCharLSTM`). Model (scheme,
+    seed) gets its initial weights and training windows from ``seed`` (so the schemes of one seed start from the
+    same weights and see the same windows) and its masks from (scheme, seed), so a run does not depend on which
+    other schemes or seeds train beside it. Single-threaded runs are reproducible."""
+    seeds = tuple(setting.seeds if seeds is None else seeds)
+    unknown = [s for s in schemes if s not in DROPOUT_SCHEMES]
+    if unknown or not schemes:
+        raise ValueError(f"schemes must be a non-empty selection of {DROPOUT_SCHEMES}; got {tuple(schemes)!r}")
+    data, alphabet = lee_characters()
+    train_text, val_text = data[:setting.train_chars], data[-setting.val_chars:]
+    labels = [(s, seed) for seed in seeds for s in schemes]
+    M, V, T, B = len(labels), len(alphabet), setting.T, setting.batch_size
+    model = StackedCharLSTM(M, V, setting.embedding_size, setting.hidden_size)
+    with torch.no_grad():                                   # each seed's weights, shared by its schemes
+        for seed in seeds:
+            torch.manual_seed(seed)
+            one = StackedCharLSTM(1, V, setting.embedding_size, setting.hidden_size)
+            for m, (_, s) in enumerate(labels):
+                if s == seed:
+                    for p, q in zip(model.parameters(), one.parameters()):
+                        p[m] = q[0]
+    params = list(model.parameters())
+    optimizer = torch.optim.Adam(params, lr=setting.lr)
+    rngs = {seed: np.random.default_rng(seed) for seed in seeds}
+    # one mask stream per (scheme, seed): a run's masks do not depend on which other schemes train beside it
+    gens = {(s, seed): torch.Generator().manual_seed(10_000 + 100 * seed + DROPOUT_SCHEMES.index(s)) for s, seed in labels}
+
+    def windows(rng, text, n):
+        starts = rng.integers(0, len(text) - T - 1, n)
+        return np.stack([text[s:s + T + 1] for s in starts], axis=1)       # (T + 1, n)
+
+    val = torch.from_numpy(windows(np.random.default_rng(123_457), val_text, setting.val_windows))
+    val_x, val_y = val[:-1].expand(M, T, -1), val[1:].expand(M, T, -1)
+    ones = {size: torch.ones(M, T, setting.val_windows, size) for size in (setting.embedding_size, setting.hidden_size)}
+    run = DropoutRun([], {k: [] for k in labels}, {k: [] for k in labels})
+    start = time.perf_counter()
+    for step in progress(range(1, setting.steps + 1), desc="dropout"):
+        batch = {seed: torch.from_numpy(windows(rngs[seed], train_text, B)) for seed in seeds}
+        x = torch.stack([batch[seed][:-1] for _, seed in labels])
+        y = torch.stack([batch[seed][1:] for _, seed in labels])
+        masks = [torch.cat([dropout_masks([s], T, B, size, conn, setting.p, gens[s, seed]) for s, seed in labels])
+                 for conn, size in (("x", setting.embedding_size), ("h", setting.hidden_size), ("out", setting.hidden_size))]
+        logits = model(x, *masks)
+        losses = torch.nn.functional.cross_entropy(logits.reshape(M * T * B, V), y.reshape(-1),
+                                                   reduction="none").reshape(M, -1).mean(dim=1)
+        optimizer.zero_grad()
+        losses.sum().backward()                             # the models share nothing: each gets its own gradient
+        _clip_per_model(params, setting.clip)
+        optimizer.step()
+        if step % setting.eval_every == 0:
+            with torch.no_grad():
+                logits = model(val_x, ones[setting.embedding_size], ones[setting.hidden_size], ones[setting.hidden_size])
+                val_losses = torch.nn.functional.cross_entropy(
+                    logits.reshape(-1, V), val_y.reshape(-1), reduction="none").reshape(M, -1).mean(dim=1)
+            run.steps.append(step)
+            for m, key in enumerate(labels):
+                run.val_loss[key].append(float(val_losses[m]))
+                run.train_loss[key].append(float(losses[m].detach()))
+    run.seconds = time.perf_counter() - start
+    return run
