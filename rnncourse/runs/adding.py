@@ -9,15 +9,14 @@ quotes and the test that asserts it cannot drift apart.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 
 from ..data.adding import adding_problem
-from ..progress import progress
-from ..scratch import Adam, Linear, LSTMVariant, clip_grad_norm, mse_loss
+from ..scratch import Composite, Linear, LSTMVariant, mse_loss
+from . import loop
 
 
 @dataclass
@@ -99,6 +98,45 @@ def set_forget_bias(model, value: float) -> None:
                 model.params[f"bias_hh_l{layer}{sfx}"][rows] = 0.0
 
 
+class AddingTorch(torch.nn.Module):
+    """The adding problem's task on the torch side: ``rnn`` (torch.nn's (output, state) interface) and a
+    linear read-out of its last output, y_hat = W h_T + b; MSE loss on a batch (x (T, B, 2), y (B, 1))."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+        # the read-out draws from torch's global generator: seed it before building the module (train_adding does)
+        self.head = torch.nn.Linear(rnn.hidden_size, 1, dtype=next(rnn.parameters()).dtype)
+
+    def mse(self, x, y):
+        out, _ = self.rnn(torch.from_numpy(x))
+        return torch.nn.functional.mse_loss(self.head(out[-1]), torch.from_numpy(y))
+
+    def loss(self, batch):
+        return self.mse(*batch)
+
+
+class AddingScratch(Composite):
+    """The same task on the scratch side: ``rnn`` (a scratch module, hand-written backward) and a scratch
+    Linear read-out of its last output; ``loss_and_grads`` runs forward and BPTT, the gradient entering at h_T."""
+
+    def __init__(self, rnn, seed: int, dtype=np.float32):
+        super().__init__(rnn=rnn, head=Linear(rnn.hidden_size, 1, dtype=dtype, rng=seed + 1))
+        self.rnn, self.head = rnn, self.children["head"]
+
+    def loss_and_grads(self, batch) -> float:
+        out, _ = self.rnn.forward(batch[0])
+        loss, d_pred = mse_loss(self.head.forward(out[-1]), batch[1])
+        d_out = np.zeros_like(out)
+        d_out[-1] = self.head.backward(d_pred)
+        self.rnn.backward(d_out)
+        return loss
+
+    def mse(self, x, y) -> float:
+        out, _ = self.rnn.forward(x)
+        return float(np.mean((self.head.forward(out[-1]) - y) ** 2))
+
+
 def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None, dtype=np.float32) -> Run:
     """Train ``model`` + a linear read-out of its last output on the adding problem, in ``setting``.
 
@@ -106,66 +144,15 @@ def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None
     step; test MSE every ``eval_every`` steps on a fixed held-out set of ``test_size`` sequences. Any
     module with torch.nn's (output, state) interface works: a torch.nn.Module trains with autograd and
     torch.optim, an rnncourse.scratch module with its own hand-written backward, scratch Adam and
-    clipping. Seeds make a run reproducible (single-threaded CPU).
+    clipping (both through :func:`rnncourse.runs.loop.train`). Seeds make a run reproducible
+    (single-threaded CPU).
     """
-    run = Run(label or type(model).__name__)
     x_test, y_test = adding_problem(setting.T, setting.test_size, rng=held_out_seed(seed), dtype=dtype)
-    rng = np.random.default_rng(seed)
-    step_fn, evaluate = (_torch_trainer if isinstance(model, torch.nn.Module) else _scratch_trainer)(model, setting, seed, dtype)
-    start = time.perf_counter()
-    for step in progress(range(1, setting.steps + 1), desc=run.label):
-        step_fn(*adding_problem(setting.T, setting.batch_size, rng=rng, dtype=dtype))
-        if step % setting.eval_every == 0:
-            run.test_mse.append(evaluate(x_test, y_test))
-            run.steps.append(step)
-    run.seconds = time.perf_counter() - start
-    return run
-
-
-def _torch_trainer(rnn, setting, seed, dtype):
-    # the read-out draws from torch's global generator: seed it before building the module (train_adding does)
-    head = torch.nn.Linear(rnn.hidden_size, 1, dtype=next(rnn.parameters()).dtype)
-    params = list(rnn.parameters()) + list(head.parameters())
-    optimizer = torch.optim.Adam(params, lr=setting.lr)
-
-    def step(x, y):
-        out, _ = rnn(torch.from_numpy(x))
-        loss = torch.nn.functional.mse_loss(head(out[-1]), torch.from_numpy(y))
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, setting.clip)
-        optimizer.step()
-
-    def evaluate(x, y):
-        with torch.no_grad():
-            out, _ = rnn(torch.from_numpy(x))
-            return torch.nn.functional.mse_loss(head(out[-1]), torch.from_numpy(y)).item()
-
-    return step, evaluate
-
-
-def _scratch_trainer(rnn, setting, seed, dtype):
-    head = Linear(rnn.hidden_size, 1, dtype=dtype, rng=seed + 1)
-    params = {**{f"rnn.{k}": v for k, v in rnn.params.items()}, **{f"head.{k}": v for k, v in head.params.items()}}
-    grads = {**{f"rnn.{k}": g for k, g in rnn.grads.items()}, **{f"head.{k}": g for k, g in head.grads.items()}}
-    optimizer = Adam(params, lr=setting.lr)
-
-    def step(x, y):
-        out, _ = rnn.forward(x)
-        _, d_pred = mse_loss(head.forward(out[-1]), y)
-        rnn.zero_grad()
-        head.zero_grad()
-        d_out = np.zeros_like(out)
-        d_out[-1] = head.backward(d_pred)
-        rnn.backward(d_out)
-        clip_grad_norm(grads, setting.clip)
-        optimizer.step(grads)
-
-    def evaluate(x, y):
-        out, _ = rnn.forward(x)
-        return float(np.mean((head.forward(out[-1]) - y) ** 2))
-
-    return step, evaluate
+    task = AddingTorch(model) if isinstance(model, torch.nn.Module) else AddingScratch(model, seed, dtype)
+    curve = loop.train(task, lambda rng: adding_problem(setting.T, setting.batch_size, rng=rng, dtype=dtype),
+                       setting, seed, evaluate=lambda: float(task.mse(x_test, y_test)),
+                       label=label or type(model).__name__)
+    return Run(curve.label, curve.eval_steps, curve.evals, curve.seconds)
 
 
 def train_adding(kind: str = "LSTM", setting: AddingSetting = GRU_CHAPTER, seed: int = 0, **overrides) -> Run:
