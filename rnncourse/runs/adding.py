@@ -15,7 +15,9 @@ import numpy as np
 import torch
 
 from ..data.adding import adding_problem
-from ..scratch import Composite, Linear, LSTMVariant, mse_loss
+from ..scratch import LSTMVariant
+from ..scratch.readout import LastStepRegressor as ScratchRegressor
+from ..torch.readout import LastStepRegressor
 from . import loop
 
 
@@ -98,45 +100,6 @@ def set_forget_bias(model, value: float) -> None:
                 model.params[f"bias_hh_l{layer}{sfx}"][rows] = 0.0
 
 
-class AddingTorch(torch.nn.Module):
-    """The adding problem's task on the torch side: ``rnn`` (torch.nn's (output, state) interface) and a
-    linear read-out of its last output, y_hat = W h_T + b; MSE loss on a batch (x (T, B, 2), y (B, 1))."""
-
-    def __init__(self, rnn):
-        super().__init__()
-        self.rnn = rnn
-        # the read-out draws from torch's global generator: seed it before building the module (train_adding does)
-        self.head = torch.nn.Linear(rnn.hidden_size, 1, dtype=next(rnn.parameters()).dtype)
-
-    def mse(self, x, y):
-        out, _ = self.rnn(torch.from_numpy(x))
-        return torch.nn.functional.mse_loss(self.head(out[-1]), torch.from_numpy(y))
-
-    def loss(self, batch):
-        return self.mse(*batch)
-
-
-class AddingScratch(Composite):
-    """The same task on the scratch side: ``rnn`` (a scratch module, hand-written backward) and a scratch
-    Linear read-out of its last output; ``loss_and_grads`` runs forward and BPTT, the gradient entering at h_T."""
-
-    def __init__(self, rnn, seed: int, dtype=np.float32):
-        super().__init__(rnn=rnn, head=Linear(rnn.hidden_size, 1, dtype=dtype, rng=seed + 1))
-        self.rnn, self.head = rnn, self.children["head"]
-
-    def loss_and_grads(self, batch) -> float:
-        out, _ = self.rnn.forward(batch[0])
-        loss, d_pred = mse_loss(self.head.forward(out[-1]), batch[1])
-        d_out = np.zeros_like(out)
-        d_out[-1] = self.head.backward(d_pred)
-        self.rnn.backward(d_out)
-        return loss
-
-    def mse(self, x, y) -> float:
-        out, _ = self.rnn.forward(x)
-        return float(np.mean((self.head.forward(out[-1]) - y) ** 2))
-
-
 def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None, dtype=np.float32) -> Run:
     """Train ``model`` + a linear read-out of its last output on the adding problem, in ``setting``.
 
@@ -148,7 +111,8 @@ def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None
     (single-threaded CPU).
     """
     x_test, y_test = adding_problem(setting.T, setting.test_size, rng=held_out_seed(seed), dtype=dtype)
-    task = AddingTorch(model) if isinstance(model, torch.nn.Module) else AddingScratch(model, seed, dtype)
+    task = (LastStepRegressor(model) if isinstance(model, torch.nn.Module)
+            else ScratchRegressor(model, dtype=dtype, rng=seed + 1))
     curve = loop.train(task, lambda rng: adding_problem(setting.T, setting.batch_size, rng=rng, dtype=dtype),
                        setting, seed, evaluate=lambda: float(task.mse(x_test, y_test)),
                        label=label or type(model).__name__)

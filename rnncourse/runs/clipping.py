@@ -1,12 +1,15 @@
 """The clipping runs of the training chapter (book/training.md, section sec-training-clipping)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from ..data.adding import adding_problem
+from ..torch.readout import LastStepRegressor
+from . import loop
+from .loop import Curve, clip_value
 
 CLIP_KINDS = ("none", "norm", "value")
 
@@ -33,17 +36,11 @@ CLIP_STUDY = ClipSetting(seeds=tuple(range(8)))
 
 
 @dataclass
-class ClipRun:
-    """Training loss and gradient norm (before clipping) at every step; a run stops at its first non-finite loss."""
+class ClipRun(Curve):
+    """The loop's curve of one run (training loss and gradient norm before clipping at every step; a run stops
+    at its first non-finite loss, see ``diverged_at``) and its clipping kind."""
 
-    kind: str
-    loss: list = field(default_factory=list)
-    grad_norm: list = field(default_factory=list)
-
-    @property
-    def diverged_at(self) -> int | None:
-        """The first step (1-based) whose loss was not finite, or None."""
-        return len(self.loss) if self.loss and not np.isfinite(self.loss[-1]) else None
+    kind: str = ""
 
     def mean_last(self, n: int = 100) -> float:
         return float(np.mean(self.loss[-n:]))
@@ -55,30 +52,12 @@ def train_clipping(kind: str, setting: ClipSetting = CLIP_STUDY, seed: int = 0) 
     if kind not in CLIP_KINDS:
         raise ValueError(f"kind must be one of {CLIP_KINDS}; got {kind!r}")
     torch.manual_seed(seed)
-    rnn = torch.nn.RNN(2, setting.hidden_size)
-    head = torch.nn.Linear(setting.hidden_size, 1)
+    task = LastStepRegressor(torch.nn.RNN(2, setting.hidden_size))
     rng = np.random.default_rng(seed)
     q, _ = np.linalg.qr(rng.standard_normal((setting.hidden_size, setting.hidden_size)))
     with torch.no_grad():
-        rnn.weight_hh_l0.copy_(torch.from_numpy(setting.gain * q))
-    params = list(rnn.parameters()) + list(head.parameters())
-    optimizer = torch.optim.SGD(params, lr=setting.lr)
-    run = ClipRun(kind)
-    for _ in range(setting.steps):
-        x, y = adding_problem(setting.T, setting.batch_size, rng=rng)
-        out, _ = rnn(torch.from_numpy(x))
-        loss = torch.nn.functional.mse_loss(head(out[-1]), torch.from_numpy(y))
-        optimizer.zero_grad()
-        loss.backward()
-        norm = torch.nn.utils.get_total_norm([p.grad for p in params])
-        run.loss.append(loss.item())
-        run.grad_norm.append(norm.item())
-        if not (np.isfinite(run.loss[-1]) and np.isfinite(run.grad_norm[-1])):
-            run.loss[-1] = float("inf")
-            break
-        if kind == "norm":
-            torch.nn.utils.clip_grad_norm_(params, setting.norm_threshold)
-        elif kind == "value":
-            torch.nn.utils.clip_grad_value_(params, setting.value_threshold)
-        optimizer.step()
-    return run
+        task.rnn.weight_hh_l0.copy_(torch.from_numpy(setting.gain * q))
+    clip = {"none": None, "norm": setting.norm_threshold, "value": clip_value(setting.value_threshold)}[kind]
+    curve = loop.train(task, lambda rng: adding_problem(setting.T, setting.batch_size, rng=rng), setting, seed,
+                       rng=rng, optimizer="sgd", clip=clip, label=f"clipping: {kind}")
+    return ClipRun(**vars(curve), kind=kind)
