@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.runs.loop import clip_value, train
+from rnncourse.runs.loop import clip_value, objective, train
 from rnncourse.scratch import Composite, Linear
 
 
@@ -193,3 +193,22 @@ def test_composite_merges_its_childrens_arrays():
     assert not a.grads["weight"].any()
     with pytest.raises(ValueError, match="Composite needs named scratch modules"):
         Composite(a=a, head=torch.nn.Linear(2, 2))
+
+
+def test_objective_wraps_parts_and_a_loss_on_either_side():
+    x, y = problem()
+    W0, b0 = initial()
+    lin = torch.nn.Linear(3, 2, dtype=torch.float64)
+    with torch.no_grad():
+        lin.weight.copy_(torch.from_numpy(W0))
+        lin.bias.copy_(torch.from_numpy(b0))
+    model = objective(lambda batch: torch.nn.functional.mse_loss(lin(torch.from_numpy(batch[0])),
+                                                                 torch.from_numpy(batch[1])), lin=lin)
+    train(model, lambda rng: (x, y), Setting(), optimizer="sgd", schedule=lambda step: 0.05)
+    scratch = ScratchLinear(W0, b0)
+    train(objective(scratch.loss_and_grads, lin=scratch.lin), lambda rng: (x, y), Setting(), optimizer="sgd")
+    W, b, _ = closed_form_sgd(W0, b0, x, y, [0.05] * 12)
+    np.testing.assert_allclose(lin.weight.detach().numpy(), W, rtol=1e-12)
+    np.testing.assert_allclose(scratch.params["lin.weight"], W, rtol=1e-12)
+    with pytest.raises(ValueError, match="all torch modules or all scratch modules"):
+        objective(lambda batch: 0.0, a=lin, b=scratch.lin)

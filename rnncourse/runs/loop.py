@@ -26,6 +26,7 @@ import torch
 
 from ..progress import progress
 from ..scratch.optim import SGD, Adam, clip_grad_norm, clip_grad_value
+from ..scratch.parameters import Composite
 
 
 @dataclass
@@ -181,3 +182,36 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
             curve.eval_steps.append(step)
     curve.seconds = time.perf_counter() - start
     return curve
+
+
+class _TorchObjective(torch.nn.Module):
+    def __init__(self, loss, parts):
+        super().__init__()
+        for name, module in parts.items():
+            self.add_module(name, module)
+        self._loss = loss
+
+    def loss(self, batch):
+        return self._loss(batch)
+
+
+class _ScratchObjective(Composite):
+    def __init__(self, loss_and_grads, parts):
+        super().__init__(**parts)
+        self._loss_and_grads = loss_and_grads
+
+    def loss_and_grads(self, batch) -> float:
+        return self._loss_and_grads(batch)
+
+
+def objective(loss, **parts):
+    """Named modules and one batch's loss as a model :func:`train` accepts, for a run whose network does not
+    define the protocol itself. Torch modules: ``loss(batch) -> scalar tensor``. Scratch modules: ``loss(batch)
+    -> float`` runs forward and the hand-written backward (adding into the parts' ``grads``). The parameters
+    are the parts' own, in the order given."""
+    if parts and all(isinstance(p, torch.nn.Module) for p in parts.values()):
+        return _TorchObjective(loss, parts)
+    if any(isinstance(p, torch.nn.Module) for p in parts.values()):
+        sides = {n: "torch" if isinstance(p, torch.nn.Module) else "scratch" for n, p in parts.items()}
+        raise ValueError(f"objective: parts must be all torch modules or all scratch modules; got {sides}")
+    return _ScratchObjective(loss, parts)

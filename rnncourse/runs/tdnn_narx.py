@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..scratch import Adam, mse_loss
+from ..scratch import mse_loss
+from . import loop
 
 
 @dataclass(frozen=True)
@@ -74,18 +75,21 @@ def train_narx(setting: NarxSetting, seed: int = 0) -> NarxRun:
     ys, us = y[:, None, None], u[:, None, None]
     model = NARX(1, setting.hidden[0], 1, setting.hidden[1], output_delays=setting.output_delays,
                  input_delays=setting.input_delays, rng=seed)
-    optimizer, losses = Adam(model.params, lr=setting.lr), []
-    start = time.perf_counter()
     target = ys[model.order:]
-    for _ in range(setting.steps):
+
+    def series_parallel(_):
         loss, d_pred = mse_loss(model.one_step(ys, us), target)
-        model.zero_grad()
         model.one_step_backward(d_pred)
-        optimizer.step(model.grads)
-        losses.append(loss)
+        return loss
+
+    curve = loop.train(loop.objective(series_parallel, narx=model), lambda rng: None, setting, seed,
+                       label=f"NARX example {setting.example}")
+    seconds = curve.seconds
     if setting.parallel_steps:
+        start = time.perf_counter()
         train_narx_parallel(model, ys, us, setting, np.random.default_rng(seed + 1))
-    seconds = time.perf_counter() - start
+        seconds += time.perf_counter() - start
+    losses = curve.loss
     one, free, test_y, one_pred, free_pred = narx_test_errors(model, setting.example, setting.test_length)
     return NarxRun(model, one, free, test_y, one_pred, free_pred, losses, seconds)
 
@@ -93,20 +97,22 @@ def train_narx(setting: NarxSetting, seed: int = 0) -> NarxRun:
 def train_narx_parallel(model, ys, us, setting: NarxSetting, rng) -> list:
     """Parallel (closed-loop) training: each step runs ``parallel_batch`` windows of ``parallel_window``
     steps free from their true history and backpropagates the free-run MSE through time. Returns losses."""
-    optimizer, losses = Adam(model.params, lr=setting.parallel_lr), []
     Tw, p = setting.parallel_window, model.order
-    for _ in range(setting.parallel_steps):
+
+    def windows(rng):
         starts = rng.integers(0, ys.shape[0] - Tw - p, size=setting.parallel_batch)
-        yw = np.concatenate([ys[s:s + Tw + p] for s in starts], axis=1)      # (Tw+p, B, 1)
-        uw = np.concatenate([us[s:s + Tw + p] for s in starts], axis=1)
-        x, hx, target = model.free_run_setup(yw, uw)
+        return (np.concatenate([ys[s:s + Tw + p] for s in starts], axis=1),      # (Tw+p, B, 1)
+                np.concatenate([us[s:s + Tw + p] for s in starts], axis=1))
+
+    def free_run(batch):
+        x, hx, target = model.free_run_setup(*batch)
         out, _ = model.forward(x, hx)
         loss, d_out = mse_loss(out, target)
-        model.zero_grad()
         model.backward(d_out)
-        optimizer.step(model.grads)
-        losses.append(loss)
-    return losses
+        return loss
+
+    return loop.train(loop.objective(free_run, narx=model), windows, setting, rng=rng, steps=setting.parallel_steps,
+                      lr=setting.parallel_lr, label="NARX, parallel").loss
 
 
 # ---- A real series: the yearly sunspot numbers (book/tdnn-narx.md, sec-sunspots) -----------------
@@ -154,28 +160,29 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
 
     rng = np.random.default_rng(seed)
     hidden, readout = TDNN(1, setting.hidden, N, activation="tanh", rng=rng), TDNN(setting.hidden, 1, 1, rng=rng)
-    params = {**{f"hidden.{k}": v for k, v in hidden.params.items()}, **{f"out.{k}": v for k, v in readout.params.items()}}
-    grads = {**{f"hidden.{k}": v for k, v in hidden.grads.items()}, **{f"out.{k}": v for k, v in readout.grads.items()}}
-    optimizer = Adam(params, lr=setting.lr)
     x_train, target = z[:train_end - 1, None, None], z[N:train_end, None, None]
-    for _ in range(setting.tdnn_steps):
-        _, d_out = mse_loss(readout.forward(hidden.forward(x_train)), target)
-        hidden.zero_grad()
-        readout.zero_grad()
+
+    def tdnn_mse(_):
+        loss, d_out = mse_loss(readout.forward(hidden.forward(x_train)), target)
         hidden.backward(readout.backward(d_out))
-        optimizer.step(grads)
+        return loss
+
+    loop.train(loop.objective(tdnn_mse, hidden=hidden, out=readout), lambda rng: None, setting, seed,
+               steps=setting.tdnn_steps, label="TDNN")
     result["TDNN"] = nmse(N, readout.forward(hidden.forward(z[:-1, None, None]))[:, 0, 0])
 
     narx = NARX(1, setting.hidden, 1, setting.hidden, output_delays=setting.output_delays, input_delays=N, rng=rng)
-    optimizer = Adam(narx.params, lr=setting.lr)
     zs = z[:train_end, None, None]
     x, hx, target = narx.free_run_setup(zs, zs)    # input line: the observed series; output line: its own predictions
-    for _ in range(setting.narx_steps):
+
+    def narx_mse(_):
         out, _ = narx.forward(x, hx)
-        _, d_out = mse_loss(out, target)
-        narx.zero_grad()
+        loss, d_out = mse_loss(out, target)
         narx.backward(d_out)
-        optimizer.step(narx.grads)
+        return loss
+
+    loop.train(loop.objective(narx_mse, narx=narx), lambda rng: None, setting, seed, steps=setting.narx_steps,
+               label="NARX")
     x, hx, _ = narx.free_run_setup(z[:, None, None], z[:, None, None])
     result["NARX"] = nmse(narx.order, narx.forward(x, hx)[0][:, 0, 0])
     return result
