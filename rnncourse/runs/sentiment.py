@@ -19,6 +19,7 @@ from torch import nn
 
 from ..data.sentiment import bag_of_words, contrast_data, encode_padded
 from ..torch.text_classifier import BagOfWords, RNNClassifier
+from . import loop
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,15 @@ def fit(model: nn.Module, X, y, steps: int, batch_size: int, lr: float, seed: in
     g = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     y = torch.as_tensor(y, dtype=torch.float32)
-    for _ in range(steps):
-        idx = torch.randint(len(y), (min(batch_size, len(y)),), generator=g)
-        loss = nn.functional.binary_cross_entropy_with_logits(model(X[idx]), y[idx])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+
+    def bce(idx):
+        return nn.functional.binary_cross_entropy_with_logits(model(X[idx]), y[idx])
+
+    def minibatch(_):
+        return torch.randint(len(y), (min(batch_size, len(y)),), generator=g)
+
+    loop.train(loop.objective(bce, model=model), minibatch, None, seed, optimizer=optimizer, steps=steps,
+               label=type(model).__name__)
     return model
 
 
