@@ -1,15 +1,14 @@
 """The dropout runs of the training chapter (book/training.md, section sec-training-dropout)."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from ..data.text import lee_characters
-from ..progress import progress
 from ..torch.stacked_lstm import StackedCharLSTM
+from . import loop
 
 DROPOUT_SCHEMES = ("none", "per-step", "non-recurrent", "variational")
 # where each scheme puts its masks: {connection: "step" (a new mask at every step) | "sequence" (one mask per
@@ -111,8 +110,6 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
                 if s == seed:
                     for p, q in zip(model.parameters(), one.parameters()):
                         p[m] = q[0]
-    params = list(model.parameters())
-    optimizer = torch.optim.Adam(params, lr=setting.lr)
     rngs = {seed: np.random.default_rng(seed) for seed in seeds}
     # one mask stream per (scheme, seed): a run's masks do not depend on which other schemes train beside it
     gens = {(s, seed): torch.Generator().manual_seed(10_000 + 100 * seed + DROPOUT_SCHEMES.index(s)) for s, seed in labels}
@@ -125,28 +122,33 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
     val_x, val_y = val[:-1].expand(M, T, -1), val[1:].expand(M, T, -1)
     ones = {size: torch.ones(M, T, setting.val_windows, size) for size in (setting.embedding_size, setting.hidden_size)}
     run = DropoutRun([], {k: [] for k in labels}, {k: [] for k in labels})
-    start = time.perf_counter()
-    for step in progress(range(1, setting.steps + 1), desc="dropout"):
-        batch = {seed: torch.from_numpy(windows(rngs[seed], train_text, B)) for seed in seeds}
-        x = torch.stack([batch[seed][:-1] for _, seed in labels])
-        y = torch.stack([batch[seed][1:] for _, seed in labels])
+    last = {}
+
+    def batch(_):
+        """Each seed's windows (its own stream), then each (scheme, seed)'s masks: x, y (M, T, B) and masks."""
+        per_seed = {seed: torch.from_numpy(windows(rngs[seed], train_text, B)) for seed in seeds}
+        x = torch.stack([per_seed[seed][:-1] for _, seed in labels])
+        y = torch.stack([per_seed[seed][1:] for _, seed in labels])
         masks = [torch.cat([dropout_masks([s], T, B, size, conn, setting.p, gens[s, seed]) for s, seed in labels])
                  for conn, size in (("x", setting.embedding_size), ("h", setting.hidden_size), ("out", setting.hidden_size))]
+        return x, y, masks
+
+    def loss(batch):
+        x, y, masks = batch
         logits = model(x, *masks)
-        losses = torch.nn.functional.cross_entropy(logits.reshape(M * T * B, V), y.reshape(-1),
-                                                   reduction="none").reshape(M, -1).mean(dim=1)
-        optimizer.zero_grad()
-        losses.sum().backward()                             # the models share nothing: each gets its own gradient
-        _clip_per_model(params, setting.clip)
-        optimizer.step()
-        if step % setting.eval_every == 0:
-            with torch.no_grad():
-                logits = model(val_x, ones[setting.embedding_size], ones[setting.hidden_size], ones[setting.hidden_size])
-                val_losses = torch.nn.functional.cross_entropy(
-                    logits.reshape(-1, V), val_y.reshape(-1), reduction="none").reshape(M, -1).mean(dim=1)
-            run.steps.append(step)
-            for m, key in enumerate(labels):
-                run.val_loss[key].append(float(val_losses[m]))
-                run.train_loss[key].append(float(losses[m].detach()))
-    run.seconds = time.perf_counter() - start
+        last["losses"] = torch.nn.functional.cross_entropy(logits.reshape(M * T * B, V), y.reshape(-1),
+                                                           reduction="none").reshape(M, -1).mean(dim=1)
+        return last["losses"].sum()                         # the models share nothing: each gets its own gradient
+
+    def evaluate():
+        logits = model(val_x, ones[setting.embedding_size], ones[setting.hidden_size], ones[setting.hidden_size])
+        val_losses = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, V), val_y.reshape(-1), reduction="none").reshape(M, -1).mean(dim=1)
+        for m, key in enumerate(labels):
+            run.val_loss[key].append(float(val_losses[m]))
+            run.train_loss[key].append(float(last["losses"][m].detach()))
+
+    curve = loop.train(loop.objective(loss, model=model), batch, setting, clip=lambda ps: _clip_per_model(ps, setting.clip),
+                       evaluate=evaluate, label="dropout")
+    run.steps, run.seconds = curve.eval_steps, curve.seconds
     return run
