@@ -145,7 +145,7 @@ def test_evaluation_every_k_steps(side):
         return len(seen)
 
     curve = train(model, lambda rng: (x, y), Setting(steps=10, eval_every=4), optimizer="sgd", evaluate=evaluate)
-    assert curve.eval_steps == [4, 8] and curve.evals == [1, 2]
+    assert curve.eval_steps == [4, 8, 10] and curve.evals == [1, 2, 3]          # and after the last step
     assert len(curve.loss) == len(curve.grad_norm) == 10 and curve.diverged_at is None
 
 

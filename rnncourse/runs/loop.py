@@ -35,8 +35,8 @@ class Curve:
 
     ``loss[i]`` and ``grad_norm[i]`` belong to step ``i + 1`` (the batch's loss before the update, and the
     global L2 norm of the gradient before clipping); ``evals[j]`` is ``evaluate()`` after step
-    ``eval_steps[j]``. A run stops at its first non-finite loss or gradient norm: that loss is recorded
-    as ``inf`` and ``diverged_at`` is its step.
+    ``eval_steps[j]`` (every ``eval_every`` steps, and after the last step). A run stops at its first
+    non-finite loss or gradient norm: that loss is recorded as ``inf`` and ``diverged_at`` is its step.
     """
 
     label: str = ""
@@ -143,8 +143,8 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
     ``torch.nn.utils.clip_grad_norm_``; None: none) or ``clip=`` a callable given the parameter list
     (torch) or the ``grads`` dict (scratch), such as :func:`clip_value`. ``schedule(step) -> lr`` sets the
     learning rate before each step (1-based). ``evaluate() -> value`` runs every ``setting.eval_every`` steps
-    (under ``torch.no_grad()`` for a torch model). Keyword ``overrides`` (``steps``, ``lr``, ``clip``,
-    ``eval_every``) replace the setting's fields. Seeds make a run reproducible (single-threaded CPU).
+    and after the last one (under ``torch.no_grad()`` for a torch model). Keyword ``overrides`` (``steps``,
+    ``lr``, ``clip``, ``eval_every``) replace the setting's fields. Seeds make a run reproducible (single-threaded CPU).
     """
     steps = _field(setting, overrides, "steps")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -177,7 +177,7 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
         if not (math.isfinite(value) and math.isfinite(norm)):
             curve.loss[-1] = math.inf
             break
-        if eval_every and step % eval_every == 0:
+        if eval_every and (step % eval_every == 0 or step == steps):
             curve.evals.append(side.evaluate(evaluate))
             curve.eval_steps.append(step)
     curve.seconds = time.perf_counter() - start
