@@ -15,13 +15,13 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: extra BLAS threads only add overhead
 import torch  # noqa: E402
 
+from rnncourse.data.text import lee_text_split  # noqa: E402
 from rnncourse.runs.deep import (  # noqa: E402
     CHAR_STUDY,
     DEEP_KINDS,
     LOOKAHEAD,
     STUDY_SEEDS,
     TREES,
-    char_text,
     train_char,
     train_lookahead,
     train_trees,
@@ -43,7 +43,7 @@ for kind in ("tree", "bag"):
         run = train_trees(kind, TREES, seed)
         print(f"{'trees':10} {kind:14} {seed:4d} {f'MSE {run.test_mse:.3f} / var {run.variance:.2f}':>24} "
               f"{time.perf_counter() - start:8.1f}", flush=True)
-char_data = char_text()
+char_data = lee_text_split()
 for seed in CHAR_STUDY.seeds:
     for kind in DEEP_KINDS:
         start = time.perf_counter()

@@ -48,3 +48,15 @@ def lee_characters() -> tuple[np.ndarray, str]:
     text = "\n".join(" ".join(doc) for doc in lee_background())
     vocab = CharVocab(text)
     return vocab.encode(text), "".join(vocab.chars)
+
+
+def lee_text_split(train_fraction: float = 0.9):
+    """The Lee corpus (gensim's test data) as one string of lower-case letters and spaces, and its split:
+    (vocabulary, training indices (the first ``train_fraction``), held-out indices (the rest))."""
+    from .gensim_data import lee_background
+
+    text = " ".join(" ".join(doc) for doc in lee_background())
+    vocab = CharVocab(text)
+    idx = vocab.encode(text)
+    cut = int(train_fraction * len(idx))
+    return vocab, idx[:cut], idx[cut:]

@@ -19,6 +19,7 @@ import torch
 
 from ..data.expressions import subtraction_trees
 from ..data.lookahead import IGNORE, lookahead_task
+from ..data.text import lee_text_split
 from ..scratch import Linear, mse_loss
 from ..scratch.recursive import BagOfLeaves, TreeNet
 from . import loop
@@ -195,18 +196,6 @@ CHAR_STUDY = CharSetting()                                   # benchmarks/experi
 CHAR_PAGE = CharSetting(steps=150, eval_every=50, seeds=(0,))   # the short run drawn on the page
 
 
-def char_text():
-    """The Lee corpus (gensim's test data) as one string of lower-case letters and spaces, and its split:
-    (vocabulary, training indices (90 %), held-out indices (last 10 %))."""
-    from ..data import CharVocab, lee_background
-
-    text = " ".join(" ".join(doc) for doc in lee_background())
-    vocab = CharVocab(text)
-    idx = vocab.encode(text)
-    cut = int(0.9 * len(idx))
-    return vocab, idx[:cut], idx[cut:]
-
-
 def deep_model(kind: str, V: int, H: int, seed: int = 0, dtype=np.float32):
     """rnncourse.scratch.DeepRNN of one kind (``stacked``: two plain RNN layers) with one-hot input of size V."""
     from ..scratch import DeepRNN
@@ -255,7 +244,7 @@ def train_char(kind: str, setting: CharSetting = CHAR_STUDY, seed: int = 0, data
 
     if kind not in DEEP_KINDS:
         raise ValueError(f"kind must be one of {DEEP_KINDS}; got {kind!r}")
-    vocab, train_idx, held_idx = char_text() if data is None else data
+    vocab, train_idx, held_idx = lee_text_split() if data is None else data
     V = len(vocab)
     H = char_hidden(kind, V, setting.budget)
     model = deep_model(kind, V, H, seed)
