@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..data.echo import echo_task
 from ..data.temporal_xor import temporal_xor
 from ..data.tomita import strings_of_length
 from ..scratch import (
@@ -107,14 +108,6 @@ class EchoSetting:
 ECHO = EchoSetting()
 
 
-def echo_task(setting: EchoSetting, batch: int, rng):
-    """x_t = +-1 at random; target y_t = x_{t - delay} (0 for the first ``delay`` steps). Shapes (T, B, 1)."""
-    x = rng.choice([-1.0, 1.0], size=(setting.T, batch, 1))
-    y = np.zeros_like(x)
-    y[setting.delay:] = x[:-setting.delay]
-    return x, y
-
-
 def train_echo(kind: str, setting: EchoSetting = ECHO, seed: int = 0) -> float:
     """Train an 'elman' (RNN + linear read-out), a 'jordan' (output fed back) or an 'rmlp' (two hidden layers
     and the output, each fed back to itself) network on the echo task with MSE and Adam; return the test
@@ -139,9 +132,9 @@ def train_echo(kind: str, setting: EchoSetting = ECHO, seed: int = 0) -> float:
         net.backward(dy if read is None else read.backward(dy))
         return loss
 
-    loop.train(loop.objective(mse, **parts), lambda rng: echo_task(setting, setting.batch_size, rng), setting, seed,
+    loop.train(loop.objective(mse, **parts), lambda rng: echo_task(setting.T, setting.delay, setting.batch_size, rng), setting, seed,
                rng=rng, label=kind)
-    x, y = echo_task(setting, 500, np.random.default_rng(10_000 + seed))
+    x, y = echo_task(setting.T, setting.delay, 500, np.random.default_rng(10_000 + seed))
     return float(np.mean((predict(x) - y)[setting.delay:] ** 2))
 
 
