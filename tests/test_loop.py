@@ -175,6 +175,9 @@ def test_bad_input_is_a_clear_value_error():
         train(object(), lambda rng: (x, y), Setting())
     with pytest.raises(ValueError, match="must define loss"):
         train(torch.nn.Linear(3, 2), lambda rng: (x, y), Setting())
+    with pytest.raises(ValueError, match=r"loss\(batch\) must return a scalar tensor; got Tensor\(16, 2\)"):
+        lin = torch.nn.Linear(3, 2, dtype=torch.float64)
+        train(objective(lambda b: lin(torch.from_numpy(b[0])), lin=lin), lambda rng: (x, y), Setting())
     with pytest.raises(ValueError, match="'steps'"):
         train(ScratchLinear(*initial()), lambda rng: (x, y), object())
     with pytest.raises(ValueError, match="optimizer must be one of"):

@@ -75,12 +75,14 @@ class _TorchSide:
     def step(self, batch):
         self.optimizer.zero_grad()
         loss = self.model.loss(batch)
+        if not (isinstance(loss, torch.Tensor) and loss.dim() == 0):
+            raise ValueError(f"train: {type(self.model).__name__}.loss(batch) must return a scalar tensor; got "
+                             f"{type(loss).__name__}{tuple(loss.shape) if isinstance(loss, torch.Tensor) else ''}")
         loss.backward()
-        if self.clip is None:
+        if self.clip is None or callable(self.clip):
             norm = torch.nn.utils.get_total_norm([p.grad for p in self.params if p.grad is not None])
-        elif callable(self.clip):
-            norm = torch.nn.utils.get_total_norm([p.grad for p in self.params if p.grad is not None])
-            self.clip(self.params)
+            if self.clip is not None:
+                self.clip(self.params)
         else:
             norm = torch.nn.utils.clip_grad_norm_(self.params, self.clip)
         value, norm = loss.item(), norm.item()
