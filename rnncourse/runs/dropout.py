@@ -88,6 +88,26 @@ class DropoutRun:
         return min(self.val_loss[scheme, seed])
 
 
+def _seeded_stack(labels, seeds, V: int, setting: DropoutSetting) -> StackedCharLSTM:
+    """One model per (scheme, seed) label; the models of one seed start from that seed's weights."""
+    model = StackedCharLSTM(len(labels), V, setting.embedding_size, setting.hidden_size)
+    with torch.no_grad():
+        for seed in seeds:
+            torch.manual_seed(seed)
+            one = StackedCharLSTM(1, V, setting.embedding_size, setting.hidden_size)
+            for m, (_, s) in enumerate(labels):
+                if s == seed:
+                    for p, q in zip(model.parameters(), one.parameters()):
+                        p[m] = q[0]
+    return model
+
+
+def _windows(rng, text, T: int, n: int) -> np.ndarray:
+    """``n`` random windows of T + 1 characters of ``text``, as columns (T + 1, n)."""
+    starts = rng.integers(0, len(text) - T - 1, n)
+    return np.stack([text[s:s + T + 1] for s in starts], axis=1)
+
+
 def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT_SCHEMES, seeds=None) -> DropoutRun:
     """Train one model per (scheme, seed) in ``setting``, all together (:class:`StackedCharLSTM`). Model (scheme,
     seed) gets its initial weights and training windows from ``seed`` (so the schemes of one seed start from the
@@ -101,24 +121,11 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
     train_text, val_text = data[:setting.train_chars], data[-setting.val_chars:]
     labels = [(s, seed) for seed in seeds for s in schemes]
     M, V, T, B = len(labels), len(alphabet), setting.T, setting.batch_size
-    model = StackedCharLSTM(M, V, setting.embedding_size, setting.hidden_size)
-    with torch.no_grad():                                   # each seed's weights, shared by its schemes
-        for seed in seeds:
-            torch.manual_seed(seed)
-            one = StackedCharLSTM(1, V, setting.embedding_size, setting.hidden_size)
-            for m, (_, s) in enumerate(labels):
-                if s == seed:
-                    for p, q in zip(model.parameters(), one.parameters()):
-                        p[m] = q[0]
+    model = _seeded_stack(labels, seeds, V, setting)
     rngs = {seed: np.random.default_rng(seed) for seed in seeds}
     # one mask stream per (scheme, seed): a run's masks do not depend on which other schemes train beside it
     gens = {(s, seed): torch.Generator().manual_seed(10_000 + 100 * seed + DROPOUT_SCHEMES.index(s)) for s, seed in labels}
-
-    def windows(rng, text, n):
-        starts = rng.integers(0, len(text) - T - 1, n)
-        return np.stack([text[s:s + T + 1] for s in starts], axis=1)       # (T + 1, n)
-
-    val = torch.from_numpy(windows(np.random.default_rng(123_457), val_text, setting.val_windows))
+    val = torch.from_numpy(_windows(np.random.default_rng(123_457), val_text, T, setting.val_windows))
     val_x, val_y = val[:-1].expand(M, T, -1), val[1:].expand(M, T, -1)
     ones = {size: torch.ones(M, T, setting.val_windows, size) for size in (setting.embedding_size, setting.hidden_size)}
     run = DropoutRun([], {k: [] for k in labels}, {k: [] for k in labels})
@@ -126,7 +133,7 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
 
     def batch(_):
         """Each seed's windows (its own stream), then each (scheme, seed)'s masks: x, y (M, T, B) and masks."""
-        per_seed = {seed: torch.from_numpy(windows(rngs[seed], train_text, B)) for seed in seeds}
+        per_seed = {seed: torch.from_numpy(_windows(rngs[seed], train_text, T, B)) for seed in seeds}
         x = torch.stack([per_seed[seed][:-1] for _, seed in labels])
         y = torch.stack([per_seed[seed][1:] for _, seed in labels])
         masks = [torch.cat([dropout_masks([s], T, B, size, conn, setting.p, gens[s, seed]) for s, seed in labels])
@@ -148,7 +155,7 @@ def train_dropout_study(setting: DropoutSetting = DROPOUT_STUDY, schemes=DROPOUT
             run.val_loss[key].append(float(val_losses[m]))
             run.train_loss[key].append(float(last["losses"][m].detach()))
 
-    curve = loop.train(loop.objective(loss, model=model), batch, setting, clip=lambda ps: _clip_per_model(ps, setting.clip),
-                       evaluate=evaluate, label="dropout")
+    curve = loop.train(loop.objective(loss, model=model), batch, setting, evaluate=evaluate, label="dropout",
+                       clip=lambda params: _clip_per_model(params, setting.clip))
     run.steps, run.seconds = curve.eval_steps, curve.seconds
     return run

@@ -141,7 +141,6 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
     NARX network (input delay line N over the observed series, output delay line of its own predictions,
     trained in parallel mode). The series is standardised with the training years' mean and deviation."""
     from ..data.sunspots import load_sunspots
-    from ..scratch import NARX, TDNN
 
     years, s = load_sunspots()
     train_end = int(np.searchsorted(years, setting.train_until + 1))
@@ -159,6 +158,17 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
     result = {"AR": nmse(N, design @ coef)}
 
     rng = np.random.default_rng(seed)
+    result["TDNN"] = nmse(N, _sunspot_tdnn(z, train_end, setting, rng, seed))
+    first, pred = _sunspot_narx(z, train_end, setting, rng, seed)
+    result["NARX"] = nmse(first, pred)
+    return result
+
+
+def _sunspot_tdnn(z, train_end: int, setting: SunspotSetting, rng, seed: int) -> np.ndarray:
+    """The TDNN's one-year-ahead predictions of z[N:] (full-batch training on the training years)."""
+    from ..scratch import TDNN
+
+    N = setting.window
     hidden, readout = TDNN(1, setting.hidden, N, activation="tanh", rng=rng), TDNN(setting.hidden, 1, 1, rng=rng)
     x_train, target = z[:train_end - 1, None, None], z[N:train_end, None, None]
 
@@ -169,11 +179,18 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
 
     loop.train(loop.objective(tdnn_mse, hidden=hidden, out=readout), lambda rng: None, setting, seed,
                steps=setting.tdnn_steps, label="TDNN")
-    result["TDNN"] = nmse(N, readout.forward(hidden.forward(z[:-1, None, None]))[:, 0, 0])
+    return readout.forward(hidden.forward(z[:-1, None, None]))[:, 0, 0]
 
-    narx = NARX(1, setting.hidden, 1, setting.hidden, output_delays=setting.output_delays, input_delays=N, rng=rng)
+
+def _sunspot_narx(z, train_end: int, setting: SunspotSetting, rng, seed: int):
+    """(first year index predicted, the NARX's one-year-ahead predictions from there), trained in parallel
+    mode: the input line reads the observed series, the output line its own predictions."""
+    from ..scratch import NARX
+
+    narx = NARX(1, setting.hidden, 1, setting.hidden, output_delays=setting.output_delays,
+                input_delays=setting.window, rng=rng)
     zs = z[:train_end, None, None]
-    x, hx, target = narx.free_run_setup(zs, zs)    # input line: the observed series; output line: its own predictions
+    x, hx, target = narx.free_run_setup(zs, zs)
 
     def narx_mse(_):
         out, _ = narx.forward(x, hx)
@@ -184,5 +201,4 @@ def sunspot_comparison(setting: SunspotSetting = SUNSPOTS, seed: int = 0) -> dic
     loop.train(loop.objective(narx_mse, narx=narx), lambda rng: None, setting, seed, steps=setting.narx_steps,
                label="NARX")
     x, hx, _ = narx.free_run_setup(z[:, None, None], z[:, None, None])
-    result["NARX"] = nmse(narx.order, narx.forward(x, hx)[0][:, 0, 0])
-    return result
+    return narx.order, narx.forward(x, hx)[0][:, 0, 0]
