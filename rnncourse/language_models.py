@@ -162,7 +162,7 @@ def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, la
     first ``valid_limit`` symbols of ``valid_ids`` every ``eval_every`` steps (and at the end).
     ``stop_after`` ends the run early, on the same schedule (for tests of a long run's first steps).
     """
-    from .experiments import progress
+    from .progress import progress
 
     torch.manual_seed(seed)
     model = TorchLM(V, setting)

@@ -112,7 +112,7 @@ def fit_captioner(model: ShowAndTell, setting: CaptionSetting, train, seed: int 
     """Adam on minibatches of ``setting.batch_size`` training captions (teacher forcing, padding masked) for
     ``steps`` (default ``setting.steps``) steps; returns the learning curve [[step, mean loss of the last
     ``every`` steps], ...]."""
-    from .experiments import progress
+    from .progress import progress
 
     opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
     X, Y = torch.tensor(train.images, dtype=torch.float32), torch.tensor(train.tokens)
@@ -394,7 +394,7 @@ def fit_plant_lstm(setting: PlantSetting, y, u, seed: int = 0):
     """Train the LSTM forecaster (:class:`Forecaster`, reading x_k = [y(k)/s, u(k)], emitting y(k+1)/s with s
     the training run's standard deviation of y) with teacher forcing on random windows of the training run.
     Returns (model, s, final minibatch loss)."""
-    from .experiments import progress
+    from .progress import progress
 
     scale = float(np.std(y))
     torch.manual_seed(seed)

@@ -1,7 +1,7 @@
 """What the LSTM and GRU chapters say about runs they cannot afford on the page (seed studies).
 
 The chapters train seed 0 and assert it; these tests train every seed of the chapters' named settings
-(rnncourse.experiments.LSTM_CHAPTER, GRU_CHAPTER; benchmarks/experiments/adding_seeds.py prints the same
+(rnncourse.runs.adding.LSTM_CHAPTER, GRU_CHAPTER; benchmarks/experiments/adding_seeds.py prints the same
 table) and assert the prose, which states ranges with margin and orderings, never one seed's outcome.
 Slow by design (a few minutes on one core; one test item per seed, so pytest-xdist spreads them).
 """
@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from rnncourse.data.adding import BASELINE_MSE
-from rnncourse.experiments import GRU_CHAPTER, LSTM_CHAPTER, train_adding
+from rnncourse.runs.adding import GRU_CHAPTER, LSTM_CHAPTER, train_adding
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from rnncourse.data.adding import BASELINE_MSE
-from rnncourse.experiments import CLIP_STUDY, train_clipping
+from rnncourse.runs.clipping import CLIP_STUDY, train_clipping
 
 pytestmark = pytest.mark.slow
 

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.deep_runs import (
+from rnncourse.data.text import lee_text_split
+from rnncourse.runs.deep import (
     CHAR_STUDY,
     DEEP_KINDS,
     LOOKAHEAD,
     STUDY_SEEDS,
     TREES,
-    char_text,
     train_char,
     train_lookahead,
     train_trees,
@@ -53,7 +53,7 @@ def test_the_tree_net_regresses_subtraction_trees_and_the_bag_of_leaves_cannot_i
 def char_runs(seed: int) -> dict:
     """The six kinds at 8,000 parameters in one seed (about 20 s of CPU on one thread), computed once per
     session: each seed's test pays for its own seed, the DOT test reuses them."""
-    data = char_text()
+    data = lee_text_split()
     return {kind: train_char(kind, CHAR_STUDY, seed, data) for kind in DEEP_KINDS}
 
 

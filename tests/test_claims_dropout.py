@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.experiments import (
+from rnncourse.runs.dropout import (
     DROPOUT_PLACEMENT,
     DROPOUT_SCHEMES,
     DROPOUT_STUDY,
-    StackedCharLSTM,
     dropout_masks,
     train_dropout_study,
 )
+from rnncourse.torch.stacked_lstm import StackedCharLSTM
 
 
 def test_stacked_model_is_m_independent_lstms_with_masks():

@@ -1,7 +1,7 @@
 """What book/dynamical-systems.md says about runs it cannot afford on the page (seed study).
 
 The chapter trains seed 0 of each experiment and asserts it; these tests run every seed the prose quotes,
-in the same settings (rnncourse.dynamical_runs; benchmarks/experiments/dynamical_seeds.py prints the same
+in the same settings (rnncourse.runs.dynamical; benchmarks/experiments/dynamical_seeds.py prints the same
 table), and assert the prose. Checked also under OPENBLAS_CORETYPE=Haswell.
 """
 import itertools
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from rnncourse.data.tomita import accepts
-from rnncourse.dynamical_runs import (
+from rnncourse.runs.dynamical import (
     ECHO,
     HOPFIELD,
     TOMITA,

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from rnncourse import language_models as lm
-from rnncourse import sentiment_runs
+from rnncourse.runs import sentiment as sentiment_runs
 
 pytestmark = pytest.mark.slow
 

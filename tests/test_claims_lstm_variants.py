@@ -1,6 +1,6 @@
 """What the LSTM chapter says about the variant study over six seeds (the page trains seed 0 only).
 
-The chapter's setting and seeds, rnncourse.experiments.VARIANT_STUDY, are the ones
+The chapter's setting and seeds, rnncourse.runs.adding.VARIANT_STUDY, are the ones
 benchmarks/experiments/lstm_variants_seeds.py prints. Which single runs fail is chaotic (it changed with
 the BLAS kernel), so the prose states, and this test asserts, only counts with margin and orderings.
 Slow by design (24 NumPy training runs; parametrised by seed and variant so pytest-xdist spreads them).
@@ -9,7 +9,7 @@ import functools
 
 import pytest
 
-from rnncourse.experiments import VARIANT_STUDY, train_adding_variant
+from rnncourse.runs.adding import VARIANT_STUDY, train_adding_variant
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from rnncourse.experiments import NARENDRA_EX2, NARENDRA_EX3, SUNSPOTS, sunspot_comparison, train_narx
+from rnncourse.runs.tdnn_narx import NARENDRA_EX2, NARENDRA_EX3, SUNSPOTS, sunspot_comparison, train_narx
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """What book/seq2seq.md says about the seed study on French number words (sec-seq2seq-length,
 sec-seq2seq-reversal, sec-seq2seq-attention, sec-seq2seq-exposure). benchmarks/experiments/seq2seq_seeds.py
-prints the same rows (rnncourse.seq2seq_runs.study_row); these tests train them again, in the named setting
+prints the same rows (rnncourse.runs.seq2seq.study_row); these tests train them again, in the named setting
 NUMBERS with the overrides STUDY_MODELS, and assert the prose: orderings and bounds that hold in every seed
 with a margin beyond the seed-to-seed spread we observed. Slow by design (nine training runs of 300 steps
 on one thread). Every score is on test-part numbers, which training never draws.
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.seq2seq_runs import NUMBERS, STUDY_MODELS, study_row
+from rnncourse.runs.seq2seq import NUMBERS, STUDY_MODELS, study_row
 
 pytestmark = pytest.mark.slow
 

@@ -1,5 +1,5 @@
 """What book/seq2seq.md says about where the dates model looks (sec-seq2seq-attention, the alignment matrix),
-over the seeds of rnncourse.date_alignment (benchmarks/experiments/seq2seq_seeds.py dates prints the same
+over the seeds of rnncourse.runs.date_alignment (benchmarks/experiments/seq2seq_seeds.py dates prints the same
 rows): the page draws one seed's matrix and prints its masses; these tests train the model in the named
 setting DATES from each seed and assert the prose, with margins beyond the seed-to-seed spread we observed.
 """
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse import date_alignment
-from rnncourse.seq2seq_runs import DATES, train
+from rnncourse.runs import date_alignment
+from rnncourse.runs.seq2seq import DATES, train
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from rnncourse.data.adding import BASELINE_MSE
-from rnncourse.experiments import INIT_STUDY, train_adding_init
+from rnncourse.runs.adding import INIT_STUDY, train_adding_init
 
 pytestmark = pytest.mark.slow
 

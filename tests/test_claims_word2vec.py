@@ -1,7 +1,7 @@
 """What the word2vec chapter says about runs it cannot afford on the page (a seed study).
 
 The chapter trains one seed of skip-gram, ours and gensim's; this test runs the seed study it names
-(rnncourse.word2vec_runs.seed_study, printed by benchmarks/experiments/word2vec_seeds.py): five seeds of
+(rnncourse.runs.word2vec.seed_study, printed by benchmarks/experiments/word2vec_seeds.py): five seeds of
 skip-gram and CBOW, ours and gensim's, on the chapter's slice and settings, and asserts the prose of
 §Evaluation ("Over seeds, and CBOW") and of the Summary. gensim runs with 2 threads and is not
 deterministic, so its claims are about the mean of its seeds. Every bound leaves at least one
@@ -10,7 +10,7 @@ seed-to-seed standard deviation beyond the values observed (five seeds, December
 import numpy as np
 import pytest
 
-from rnncourse.word2vec_runs import seed_study
+from rnncourse.runs.word2vec import seed_study
 
 pytestmark = pytest.mark.slow
 

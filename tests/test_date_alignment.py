@@ -1,4 +1,4 @@
-"""rnncourse.date_alignment: the columns it sums are the month name and the day in the padded source, and
+"""rnncourse.runs.date_alignment: the columns it sums are the month name and the day in the padded source, and
 the masses are sums of the model's attention rows (checked against alpha read directly)."""
 import datetime
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse import date_alignment as da
+from rnncourse.runs import date_alignment as da
 from rnncourse.data.dates import FORMATS, MONTHS, date_pairs, format_date
-from rnncourse.seq2seq_runs import DATES, Seq2SeqRun, vocabularies
+from rnncourse.runs.seq2seq import DATES, Seq2SeqRun, vocabularies
 from rnncourse.torch.seq2seq import Seq2Seq
 
 

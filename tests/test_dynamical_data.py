@@ -9,7 +9,7 @@ import pytest
 
 from rnncourse.data.temporal_xor import temporal_xor
 from rnncourse.data.tomita import accepts, strings_of_length
-from rnncourse.dynamical_runs import Automaton, autocorrelation, train_echo
+from rnncourse.runs.dynamical import Automaton, autocorrelation, train_echo
 
 # transition tables delta[state][symbol], start 0, and accepting states (the usual minimal automata)
 DFAS = {
@@ -90,3 +90,17 @@ def test_bad_arguments():
         temporal_xor(0, 3)
     with pytest.raises(ValueError, match="kind must be 'elman', 'jordan' or 'rmlp'; got 'gru'"):
         train_echo("gru")
+
+
+def test_echo_task_repeats_the_input_delay_steps_later():
+    from rnncourse.data.echo import echo_task
+
+    x, y = echo_task(12, 3, 5, rng=0)
+    assert x.shape == y.shape == (12, 5, 1) and set(np.unique(x)) == {-1.0, 1.0}
+    for t in range(12):
+        expected = x[t - 3] if t >= 3 else np.zeros((5, 1))
+        np.testing.assert_array_equal(y[t], expected)
+    with pytest.raises(ValueError, match="delay < T = 4"):
+        echo_task(4, 4, 2)
+    with pytest.raises(ValueError, match="batch must be a positive integer"):
+        echo_task(4, 1, 0)

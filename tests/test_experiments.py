@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from rnncourse.data.adding import BASELINE_MSE, adding_problem
-from rnncourse.experiments import held_out_seed, set_forget_bias, train_adding, train_adding_variant
+from rnncourse.runs.adding import held_out_seed, set_forget_bias, train_adding, train_adding_variant
 from rnncourse.scratch import Linear, LSTMVariant
 from rnncourse.torch import LSTMVariant as TorchLSTMVariant
 

@@ -83,7 +83,7 @@ def test_bad_arguments():
 
 
 def test_train_adding_init_trains_the_schemes_module(monkeypatch):
-    from rnncourse.experiments import train_adding_init
+    from rnncourse.runs.adding import train_adding_init
 
     monkeypatch.setenv("RNNCOURSE_PROGRESS", "0")
     run = train_adding_init("IRNN", T=3, steps=2, eval_every=1, test_size=8, batch_size=4, seed=0)

@@ -310,7 +310,8 @@ def test_pang_lee_sentences_are_200_balanced_latin1():
 
 
 def test_scratch_sentiment_classifier_matches_autograd():
-    from rnncourse.sentiment_runs import RNNClassifier, ScratchClassifier
+    from rnncourse.scratch.text_classifier import ScratchClassifier
+    from rnncourse.torch.text_classifier import RNNClassifier
 
     words = contrast_vocabulary()
     sents, labels = contrast_sentences(6, rng=7)

@@ -127,8 +127,8 @@ def test_bad_arguments():
 
 
 def test_parallel_training_through_the_engine_lowers_the_free_run_loss():
-    """BPTT through the closed loop (rnncourse.experiments.train_narx_parallel) from a fresh network."""
-    from rnncourse.experiments import NARENDRA_EX3, train_narx_parallel
+    """BPTT through the closed loop (rnncourse.runs.tdnn_narx.train_narx_parallel) from a fresh network."""
+    from rnncourse.runs.tdnn_narx import NARENDRA_EX3, train_narx_parallel
 
     u = training_input(600, rng=4)
     y = plant(3, u)

@@ -2,7 +2,7 @@
 
     python benchmarks/experiments/adding_seeds.py            # one row per (setting, model, seed)
 
-Single-threaded CPU, the settings the chapters use (rnncourse.experiments.LSTM_CHAPTER, GRU_CHAPTER).
+Single-threaded CPU, the settings the chapters use (rnncourse.runs.adding.LSTM_CHAPTER, GRU_CHAPTER).
 tests/test_claims_adding.py asserts what the chapters say about these runs; rerun it under a second
 kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before quoting a change.
 """
@@ -11,7 +11,7 @@ import os
 import torch
 
 os.environ.setdefault("RNNCOURSE_PROGRESS", "0")
-from rnncourse.experiments import GRU_CHAPTER, LSTM_CHAPTER, train_adding  # noqa: E402
+from rnncourse.runs.adding import GRU_CHAPTER, LSTM_CHAPTER, train_adding  # noqa: E402
 
 torch.set_num_threads(1)
 STUDIES = [("LSTM chapter", LSTM_CHAPTER, ("LSTM", "RNN")), ("GRU chapter", GRU_CHAPTER, ("RNN", "LSTM", "GRU"))]

@@ -4,13 +4,13 @@
                                                               # columns are what the chapter says about norm clipping
 
 A tanh torch.nn.RNN with spectral radius 1.2 on the adding problem (T = 10), 600 plain SGD steps at lr 0.2,
-in the named setting rnncourse.experiments.CLIP_STUDY (eight seeds), without clipping, with norm clipping at 1
+in the named setting rnncourse.runs.clipping.CLIP_STUDY (eight seeds), without clipping, with norm clipping at 1
 and with value clipping at 0.1. tests/test_claims_clipping.py asserts what the chapter says about these runs;
 rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before quoting a change.
 """
 import torch
 
-from rnncourse.experiments import CLIP_KINDS, CLIP_STUDY, train_clipping
+from rnncourse.runs.clipping import CLIP_KINDS, CLIP_STUDY, train_clipping
 
 torch.set_num_threads(1)
 print(f"{'seed':>4} {'clipping':8} {'diverged at':>11} {'mean loss, last 100':>20} {'max grad norm':>14} "

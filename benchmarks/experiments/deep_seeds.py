@@ -4,7 +4,7 @@
 
 The look-ahead task (one- and bidirectional torch.nn.GRU, named setting LOOKAHEAD) and the subtraction
 trees (recursive network and bag of leaves, named setting TREES), each over the ten seeds STUDY_SEEDS of
-rnncourse.deep_runs, torch on one thread; then the six deep-RNN kinds at 8,000 parameters as character
+rnncourse.runs.deep, torch on one thread; then the six deep-RNN kinds at 8,000 parameters as character
 models of the Lee corpus (named setting CHAR_STUDY, its three seeds; section sec-deep-chars). tests/test_claims_deep.py asserts what the chapter says about
 these runs; rerun it under a second kernel (OPENBLAS_CORETYPE=Haswell for NumPy; ATEN_CPU_CAPABILITY=avx2
 MKL_ENABLE_INSTRUCTIONS=AVX2 for torch) before quoting a change.
@@ -15,13 +15,13 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: extra BLAS threads only add overhead
 import torch  # noqa: E402
 
-from rnncourse.deep_runs import (  # noqa: E402
+from rnncourse.data.text import lee_text_split  # noqa: E402
+from rnncourse.runs.deep import (  # noqa: E402
     CHAR_STUDY,
     DEEP_KINDS,
     LOOKAHEAD,
     STUDY_SEEDS,
     TREES,
-    char_text,
     train_char,
     train_lookahead,
     train_trees,
@@ -43,7 +43,7 @@ for kind in ("tree", "bag"):
         run = train_trees(kind, TREES, seed)
         print(f"{'trees':10} {kind:14} {seed:4d} {f'MSE {run.test_mse:.3f} / var {run.variance:.2f}':>24} "
               f"{time.perf_counter() - start:8.1f}", flush=True)
-char_data = char_text()
+char_data = lee_text_split()
 for seed in CHAR_STUDY.seeds:
     for kind in DEEP_KINDS:
         start = time.perf_counter()

@@ -4,9 +4,9 @@
     python benchmarks/experiments/dropout_seeds.py batch_size=16   # the same with a field of DROPOUT_STUDY replaced
 
 A character LSTM (64 units) trained on 4,000 characters of gensim's Lee background corpus and validated on
-its last 50,000, in the named setting rnncourse.experiments.DROPOUT_STUDY (500 Adam steps, p = 0.25), with
+its last 50,000, in the named setting rnncourse.runs.dropout.DROPOUT_STUDY (500 Adam steps, p = 0.25), with
 no dropout, per-step recurrent masks, non-recurrent-only masks and variational masks, all models trained
-together (rnncourse.experiments.StackedCharLSTM). tests/test_claims_dropout.py asserts what the chapter says
+together (rnncourse.torch.stacked_lstm.StackedCharLSTM). tests/test_claims_dropout.py asserts what the chapter says
 about these runs; rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2)
 before quoting a change.
 """
@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 os.environ.setdefault("RNNCOURSE_PROGRESS", "0")
-from rnncourse.experiments import DROPOUT_SCHEMES, DROPOUT_STUDY, train_dropout_study  # noqa: E402
+from rnncourse.runs.dropout import DROPOUT_SCHEMES, DROPOUT_STUDY, train_dropout_study  # noqa: E402
 
 torch.set_num_threads(1)
 overrides = {k: type(getattr(DROPOUT_STUDY, k))(v) for k, v in (a.split("=") for a in sys.argv[1:])}

@@ -2,7 +2,7 @@
 
     python benchmarks/experiments/dynamical_seeds.py        # one row per (experiment, seed)
 
-The settings are rnncourse.dynamical_runs.XOR (Elman's temporal XOR), ECHO (Elman against Jordan, and the RMLP, on
+The settings are rnncourse.runs.dynamical.XOR (Elman's temporal XOR), ECHO (Elman against Jordan, and the RMLP, on
 y_t = x_{t-2}), TOMITA (a second-order RNN on Tomita grammar 4, tested on lengths 11-14) and HOPFIELD
 (recall overlap against the load). tests/test_claims_dynamical.py asserts what the chapter says about these
 runs; rerun it under a second kernel (OPENBLAS_CORETYPE=Haswell) before quoting a change.
@@ -11,7 +11,7 @@ import os
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-from rnncourse.dynamical_runs import (  # noqa: E402
+from rnncourse.runs.dynamical import (  # noqa: E402
     ECHO,
     HOPFIELD,
     TOMITA,

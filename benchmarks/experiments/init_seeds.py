@@ -3,7 +3,7 @@
     python benchmarks/experiments/init_seeds.py            # one row per (scheme, T, seed), then medians
     python benchmarks/experiments/init_seeds.py 0 1 2 3 4  # other seeds (the chapter's are INIT_STUDY.seeds)
 
-torch.nn.RNN on one thread, in the named setting rnncourse.experiments.INIT_STUDY (T = 20, 1,500 Adam steps,
+torch.nn.RNN on one thread, in the named setting rnncourse.runs.adding.INIT_STUDY (T = 20, 1,500 Adam steps,
 norm clipping at 1, three seeds), every scheme; then the IRNN and the tanh sRNN again at T = 50.
 tests/test_claims_training.py asserts what the chapter says about these runs (medians over seeds, with
 margin); rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before
@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 os.environ.setdefault("RNNCOURSE_PROGRESS", "0")
-from rnncourse.experiments import INIT_STUDY, train_adding_init  # noqa: E402
+from rnncourse.runs.adding import INIT_STUDY, train_adding_init  # noqa: E402
 from rnncourse.scratch import SCHEMES  # noqa: E402
 
 torch.set_num_threads(1)

@@ -5,11 +5,11 @@
 1. The character LSTM and tanh RNN in the named settings rnncourse.language_models.CHAR_CHAPTER and
    CHAR_RNN_CHAPTER (300 steps), each seed: test bits per character against the 3-gram and 5-gram.
    And the Kneser-Ney model of orders 5 to 9 on the same test text (the chapter's "best n-gram" is order 7).
-2. The contrast-sentence task (rnncourse.sentiment_runs.CONTRAST), five seeds: bag-of-words and GRU
+2. The contrast-sentence task (rnncourse.runs.sentiment.CONTRAST), five seeds: bag-of-words and GRU
    test accuracy, the share of test sentences also in training, the GRU on the unseen ones.
 3. The 200 Pang & Lee sentences: 10-fold cross-validated accuracy over five fold assignments, bag of
    words and mean word2vec vectors (the word2vec chapter's run, seed 0), and the GRU classifier
-   (rnncourse.sentiment_runs.PL_GRU) on the same folds.
+   (rnncourse.runs.sentiment.PL_GRU) on the same folds.
 
 torch on one thread. tests/test_claims_language.py reruns the same and asserts what the chapter says;
 rerun under a second kernel (OPENBLAS_CORETYPE=Haswell for NumPy; ATEN_CPU_CAPABILITY=avx2
@@ -18,7 +18,7 @@ MKL_ENABLE_INSTRUCTIONS=AVX2 for torch) before quoting a change.
 import torch
 
 from rnncourse import language_models as lm
-from rnncourse import sentiment_runs
+from rnncourse.runs import sentiment as sentiment_runs
 
 torch.set_num_threads(1)
 

@@ -2,7 +2,7 @@
 
     python benchmarks/experiments/lstm_variants_seeds.py [seed ...]   # default: VARIANT_STUDY.seeds
 
-The chapter's setting, rnncourse.experiments.VARIANT_STUDY (adding problem T=50, H=32, batch 64, 800 Adam
+The chapter's setting, rnncourse.runs.adding.VARIANT_STUDY (adding problem T=50, H=32, batch 64, 800 Adam
 steps, NumPy from scratch, float32). One row per (variant, seed). tests/test_claims_lstm_variants.py
 asserts what the chapter says about these runs; rerun it under a second BLAS kernel
 (OPENBLAS_CORETYPE=Haswell) before quoting a change.
@@ -11,7 +11,7 @@ import os
 import sys
 
 os.environ.setdefault("RNNCOURSE_PROGRESS", "0")
-from rnncourse.experiments import VARIANT_STUDY, train_adding_variant  # noqa: E402
+from rnncourse.runs.adding import VARIANT_STUDY, train_adding_variant  # noqa: E402
 
 VARIANTS = ("vanilla", "NFG", "NOAF", "CIFG")
 seeds = [int(s) for s in sys.argv[1:]] or list(VARIANT_STUDY.seeds)

@@ -3,7 +3,7 @@
 
     python benchmarks/experiments/narx_seeds.py        # one row per (example, training, seed)
 
-The settings are rnncourse.experiments.NARENDRA_EX2 / NARENDRA_EX3 (series-parallel training), and the
+The settings are rnncourse.runs.tdnn_narx.NARENDRA_EX2 / NARENDRA_EX3 (series-parallel training), and the
 same followed by parallel training (BPTT through the engine, ``parallel_steps``). tests/test_claims_narx.py
 asserts what the chapter says about these runs; rerun it under a second kernel (OPENBLAS_CORETYPE=Haswell)
 before quoting a change.
@@ -12,7 +12,7 @@ import os
 from dataclasses import replace
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-from rnncourse.experiments import NARENDRA_EX2, NARENDRA_EX3, train_narx  # noqa: E402
+from rnncourse.runs.tdnn_narx import NARENDRA_EX2, NARENDRA_EX3, train_narx  # noqa: E402
 
 PARALLEL_STEPS = 100
 

@@ -3,16 +3,16 @@ sec-seq2seq-reversal, sec-seq2seq-attention and sec-seq2seq-exposure).
 
     python benchmarks/experiments/seq2seq_seeds.py [numbers|dates]     # one row per (model, seed)
 
-rnncourse.torch.Seq2Seq on one thread, in the named setting rnncourse.seq2seq_runs.NUMBERS (numbers of 1 to
+rnncourse.torch.Seq2Seq on one thread, in the named setting rnncourse.runs.seq2seq.NUMBERS (numbers of 1 to
 8 digits, 300 Adam steps of 64, seeds 0-2): the plain encoder-decoder, the same reading its source reversed,
 and the attention decoder. Training draws from the training part of the numbers only; each model is tested
 by greedy decoding on test-part numbers (never trained on): 100 per digit count (exact match), the run's
 800-number test set (exact match and BLEU-4), and 400 numbers of 1-8 digits for the exposure-bias scores
-(rnncourse.seq2seq_runs.exposure_errors). tests/test_claims_seq2seq.py asserts what the chapter says about
+(rnncourse.runs.seq2seq.exposure_errors). tests/test_claims_seq2seq.py asserts what the chapter says about
 these runs; rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before
 quoting a change.
 
-"dates" trains the attention model on dates (setting DATES) from the seeds of rnncourse.date_alignment and
+"dates" trains the attention model on dates (setting DATES) from the seeds of rnncourse.runs.date_alignment and
 prints where it looks for the month and the day (sec-seq2seq-attention): the attention mass of the two
 month-digit rows on the month name and of the two day-digit rows on the day, for the chapter's example
 and over held-out dates in its form; tests/test_claims_seq2seq_dates.py asserts the chapter's words.
@@ -22,8 +22,8 @@ import sys
 import numpy as np
 import torch
 
-from rnncourse import date_alignment
-from rnncourse.seq2seq_runs import DATES, NUMBERS, STUDY_MODELS, study_row, train
+from rnncourse.runs import date_alignment
+from rnncourse.runs.seq2seq import DATES, NUMBERS, STUDY_MODELS, study_row, train
 
 torch.set_num_threads(1)
 which = sys.argv[1:] or ["numbers", "dates"]

@@ -2,15 +2,15 @@
 
     python benchmarks/experiments/word2vec_seeds.py      # one row per seed and model, then means and sds
 
-The chapter's settings (rnncourse.word2vec_runs: the first 200k tokens of the wiki sample, D=50, window 5,
+The chapter's settings (rnncourse.runs.word2vec: the first 200k tokens of the wiki sample, D=50, window 5,
 K=5, 5 epochs), skip-gram and CBOW, ours (one thread, deterministic) and gensim's (2 threads, not
 deterministic). For each run: WordSim353 and SimLex-999 rho, the same for the centred vectors, and the
 mean cosine of random word pairs. tests/test_claims_word2vec.py asserts what the chapter says about them.
 """
 import numpy as np
 
-from rnncourse.experiments import progress
-from rnncourse.word2vec_runs import SEEDS, STUDY, seed_study
+from rnncourse.progress import progress
+from rnncourse.runs.word2vec import SEEDS, STUDY, seed_study
 
 FIELDS = ("wordsim", "wordsim_centred", "simlex", "simlex_centred", "random_cosine")
 

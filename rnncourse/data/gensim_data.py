@@ -6,6 +6,7 @@ package. Each loader returns plain Python lists of lower-cased tokens, ready for
 
 =====================  ==========================================================================
 ``wiki_sample()``      a shortened English Wikipedia dump: 106 articles, about 453k tokens
+``wiki_slice(tokens)``  its first ``tokens`` tokens (the book's word2vec corpus: 200,000)
 ``lee_background()``   the Lee news corpus: 300 short documents, about 60k tokens
 ``word_pairs(name)``   ``"wordsim353"`` (Finkelstein et al. 2002) or ``"simlex999"`` (Hill et al. 2015):
                        (word1, word2, human score) triples
@@ -91,6 +92,23 @@ def wiki_sample(max_sentence_length: int | None = GENSIM_MAX_SENTENCE) -> list[l
     """
     _check_max_len(max_sentence_length)
     return _split(_wiki_articles(), max_sentence_length)
+
+
+# the book's word2vec corpus (the word2vec chapter, and the sentence features of the language-models chapter)
+BOOK_SLICE_TOKENS = 200_000
+
+
+def wiki_slice(tokens: int = BOOK_SLICE_TOKENS) -> list[list[str]]:
+    """The first ``tokens`` tokens of :func:`wiki_sample`, in its sentences of at most 10,000 tokens."""
+    if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens < 1:
+        raise ValueError(f"tokens must be a positive int; got {tokens!r}")
+    out, n = [], 0
+    for s in wiki_sample():
+        if n >= tokens:
+            break
+        out.append(s[: tokens - n])
+        n += len(out[-1])
+    return out
 
 
 def lee_background() -> list[list[str]]:

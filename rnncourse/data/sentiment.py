@@ -99,3 +99,11 @@ def pang_lee_sentences() -> tuple[list, np.ndarray]:
             sentences.append([w.lower() for w in words])
             labels.append(int(tag == "__label__pos"))
     return sentences, np.array(labels, dtype=np.int64)
+
+
+def contrast_data(n_train: int, n_test: int, seed: int):
+    """(words, train ids (N, T), train labels, test ids, test labels) of the contrast language."""
+    words = contrast_vocabulary()
+    s_train, y_train = contrast_sentences(n_train, rng=2 * seed)
+    s_test, y_test = contrast_sentences(n_test, rng=2 * seed + 1)
+    return words, encode_padded(s_train, words), y_train, encode_padded(s_test, words), y_test

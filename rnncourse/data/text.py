@@ -38,3 +38,25 @@ class CharVocab:
         out = np.zeros((len(idx), len(self)), dtype=dtype)
         out[np.arange(len(idx)), idx] = 1.0
         return out
+
+
+def lee_characters() -> tuple[np.ndarray, str]:
+    """gensim's Lee background corpus (lower-cased words joined by spaces, one line per document) as character
+    indices (N,) and its alphabet (a string, in index order)."""
+    from .gensim_data import lee_background
+
+    text = "\n".join(" ".join(doc) for doc in lee_background())
+    vocab = CharVocab(text)
+    return vocab.encode(text), "".join(vocab.chars)
+
+
+def lee_text_split(train_fraction: float = 0.9):
+    """The Lee corpus (gensim's test data) as one string of lower-case letters and spaces, and its split:
+    (vocabulary, training indices (the first ``train_fraction``), held-out indices (the rest))."""
+    from .gensim_data import lee_background
+
+    text = " ".join(" ".join(doc) for doc in lee_background())
+    vocab = CharVocab(text)
+    idx = vocab.encode(text)
+    cut = int(train_fraction * len(idx))
+    return vocab, idx[:cut], idx[cut:]

@@ -58,7 +58,7 @@ from .lstm_variants import VARIANTS, LSTMVariant, LSTMVariantCell, variant_spec
 from .module import Recurrent
 from .narx import NARX, NARXCell, lagged_regressors, regressor
 from .optim import SGD, Adam, clip_grad_norm, clip_grad_value
-from .parameters import Parameterized
+from .parameters import Composite, Parameterized
 from .rcnn import RecurrentConv
 from .residual import Residual, ResidualCell
 from .rmlp import RMLP, RMLPCell
@@ -83,7 +83,7 @@ from .word2vec import (
 )
 
 __all__ = [
-    "Cell", "Parameterized", "Recurrent", "truncation_windows",
+    "Cell", "Composite", "Parameterized", "Recurrent", "truncation_windows",
     "RNN", "RNNCell", "rnn_cell_forward", "rnn_cell_backward", "rnn_forward", "rnn_backward",
     "LSTM", "LSTMCell", "lstm_cell_forward", "lstm_cell_backward", "lstm_forward", "lstm_backward",
     "GRU", "GRUCell", "gru_cell_forward", "gru_cell_backward", "gru_forward", "gru_backward",

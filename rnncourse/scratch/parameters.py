@@ -46,3 +46,29 @@ class Parameterized:
     def zero_grad(self) -> None:
         for g in self.grads.values():
             g.fill(0)
+
+
+class Composite(Parameterized):
+    """Named scratch modules as one: ``params`` / ``grads`` merged under ``"<name>.<key>"`` (the state_dict keys
+    of a torch.nn.Module holding the same children as attributes), in the children's order, and one
+    ``zero_grad`` for all. The merged dicts hold the children's own arrays, so an optimiser built on
+    ``params`` updates the children, and their backward passes fill ``grads``.
+
+    >>> from rnncourse.scratch import Linear
+    >>> both = Composite(first=Linear(2, 3, rng=0), second=Linear(3, 1, rng=1))
+    >>> list(both.params)
+    ['first.weight', 'first.bias', 'second.weight', 'second.bias']
+    """
+
+    def __init__(self, **children):
+        bad = {name: type(c).__name__ for name, c in children.items()
+               if not (isinstance(getattr(c, "params", None), dict) and isinstance(getattr(c, "grads", None), dict))}
+        if not children or bad:
+            raise ValueError(f"Composite needs named scratch modules (with params and grads dicts); got {bad or 'none'}")
+        self.children = children
+        self.params = {f"{name}.{k}": v for name, c in children.items() for k, v in c.params.items()}
+        self.grads = {f"{name}.{k}": g for name, c in children.items() for k, g in c.grads.items()}
+
+    def zero_grad(self) -> None:
+        for child in self.children.values():
+            child.zero_grad()

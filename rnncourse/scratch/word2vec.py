@@ -457,3 +457,19 @@ class Word2Vec:
             self.losses.append(loss / max(int(has.sum() if cbow else mask[has].sum()), 1))
         self.seconds += time.perf_counter() - start
         return self
+
+
+# The book's word2vec setting: the word2vec chapter trains with it, and the language-models chapter averages
+# the vectors it gives into sentence features (gensim's defaults, except D = 50 and batches of 256).
+BOOK_SETTING = dict(vector_size=50, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
+BOOK_MIN_COUNT = 5
+BOOK_EPOCHS = 5
+BOOK_BATCH_SIZE = 256
+
+
+def train_book_vectors(sentences, seed: int, sg: bool = True) -> Word2Vec:
+    """A :class:`Word2Vec` (skip-gram, or CBOW for ``sg=False``) trained on ``sentences`` (token lists) in the
+    book's setting: words seen at least ``BOOK_MIN_COUNT`` times, ``BOOK_EPOCHS`` passes. Its words are
+    ``model.vocab.words`` (V,), its vectors ``model.vectors`` (V, D)."""
+    vocab = WordVocab(sentences, BOOK_MIN_COUNT)
+    return Word2Vec(vocab, sg=sg, seed=seed, batch_size=BOOK_BATCH_SIZE, **BOOK_SETTING).train(sentences, BOOK_EPOCHS)

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .data.expressions import subtraction_trees
-from .data.lookahead import IGNORE, lookahead_task
-from .scratch import Adam, Linear, clip_grad_norm, mse_loss
-from .scratch.recursive import BagOfLeaves, TreeNet
+from ..data.expressions import subtraction_trees
+from ..data.lookahead import IGNORE, lookahead_task
+from ..data.text import lee_text_split
+from ..scratch import Linear, mse_loss
+from ..scratch.recursive import BagOfLeaves, TreeNet
+from . import loop
 
 
 @dataclass(frozen=True)
@@ -67,20 +69,18 @@ def train_lookahead(bidirectional: bool, setting: LookaheadSetting = LOOKAHEAD, 
     H = lookahead_hidden(bidirectional, setting)
     rnn = torch.nn.GRU(setting.K, H, bidirectional=bidirectional)
     head = torch.nn.Linear((2 if bidirectional else 1) * H, setting.K)
-    params = list(rnn.parameters()) + list(head.parameters())
-    optimizer = torch.optim.Adam(params, lr=setting.lr)
-    rng = np.random.default_rng(seed)
 
     def logits(x):
         return head(rnn(torch.from_numpy(x))[0])
 
-    for _ in range(setting.steps):
-        x, y = lookahead_task(setting.T, setting.batch_size, setting.K, setting.shift, rng=rng)
-        loss = torch.nn.functional.cross_entropy(logits(x).reshape(-1, setting.K), torch.from_numpy(y).reshape(-1),
+    def cross_entropy(batch):
+        x, y = batch
+        return torch.nn.functional.cross_entropy(logits(x).reshape(-1, setting.K), torch.from_numpy(y).reshape(-1),
                                                  ignore_index=IGNORE)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+
+    loop.train(loop.objective(cross_entropy, rnn=rnn, head=head),
+               lambda rng: lookahead_task(setting.T, setting.batch_size, setting.K, setting.shift, rng=rng),
+               setting, seed, label="bidirectional" if bidirectional else "forward")
     x, y = lookahead_task(setting.T, setting.test_size, setting.K, setting.shift, rng=1_000_003 + seed)
     with torch.no_grad():
         pred = logits(x).argmax(-1).numpy()
@@ -155,20 +155,22 @@ def train_trees(kind: str, setting: TreeSetting = TREES, seed: int = 0) -> TreeR
     scale = values.std()
     model = models[kind](setting.K, setting.hidden_size, rng=seed)
     head = Linear(setting.hidden_size, 1, rng=seed + 1)
-    params = {**{f"m.{k}": v for k, v in model.params.items()}, **{f"h.{k}": v for k, v in head.params.items()}}
-    grads = {**{f"m.{k}": v for k, v in model.grads.items()}, **{f"h.{k}": v for k, v in head.grads.items()}}
-    optimizer = Adam(params, lr=setting.lr)
-    for _ in range(setting.epochs):
-        order = rng.permutation(setting.train_size)
-        for start in range(0, setting.train_size, setting.batch_size):
-            idx = order[start:start + setting.batch_size]
-            pred = head.forward(model.forward([trees[i] for i in idx]))
-            _, d_pred = mse_loss(pred, values[idx, None] / scale)
-            model.zero_grad()
-            head.zero_grad()
-            model.backward(head.backward(d_pred))
-            clip_grad_norm(grads, setting.clip)
-            optimizer.step(grads)
+    per_epoch = -(-setting.train_size // setting.batch_size)
+
+    def minibatches():                    # each epoch a new order of the training trees
+        for _ in range(setting.epochs):
+            order = rng.permutation(setting.train_size)
+            for start in range(0, setting.train_size, setting.batch_size):
+                yield order[start:start + setting.batch_size]
+
+    def mse(idx):
+        loss, d_pred = mse_loss(head.forward(model.forward([trees[i] for i in idx])), values[idx, None] / scale)
+        model.backward(head.backward(d_pred))
+        return loss
+
+    batches = minibatches()
+    loop.train(loop.objective(mse, m=model, h=head), lambda _: next(batches), setting, seed,
+               steps=setting.epochs * per_epoch, label=kind)
     pred = head.forward(model.forward(test_trees))[:, 0] * scale
     return TreeRun(kind, seed, pred, test_values)
 
@@ -194,21 +196,9 @@ CHAR_STUDY = CharSetting()                                   # benchmarks/experi
 CHAR_PAGE = CharSetting(steps=150, eval_every=50, seeds=(0,))   # the short run drawn on the page
 
 
-def char_text():
-    """The Lee corpus (gensim's test data) as one string of lower-case letters and spaces, and its split:
-    (vocabulary, training indices (90 %), held-out indices (last 10 %))."""
-    from .data import CharVocab, lee_background
-
-    text = " ".join(" ".join(doc) for doc in lee_background())
-    vocab = CharVocab(text)
-    idx = vocab.encode(text)
-    cut = int(0.9 * len(idx))
-    return vocab, idx[:cut], idx[cut:]
-
-
 def deep_model(kind: str, V: int, H: int, seed: int = 0, dtype=np.float32):
     """rnncourse.scratch.DeepRNN of one kind (``stacked``: two plain RNN layers) with one-hot input of size V."""
-    from .scratch import DeepRNN
+    from ..scratch import DeepRNN
 
     if kind == "stacked":
         return DeepRNN.of_kind("RNN", V, H, num_layers=2, rng=seed, dtype=dtype)
@@ -217,7 +207,7 @@ def deep_model(kind: str, V: int, H: int, seed: int = 0, dtype=np.float32):
 
 def char_parameters(kind: str, V: int, H: int) -> int:
     """Parameters of :func:`deep_model` plus its linear read-out H -> V (weights and bias)."""
-    from .scratch.deep_transition import deep_rnn_parameters
+    from ..scratch.deep_transition import deep_rnn_parameters
 
     rec = deep_rnn_parameters("RNN", V, H, num_layers=2) if kind == "stacked" else deep_rnn_parameters(kind, V, H)
     return rec + H * V + V
@@ -250,18 +240,15 @@ def train_char(kind: str, setting: CharSetting = CHAR_STUDY, seed: int = 0, data
     softmax cross-entropy, Adam, norm clipping, random windows of the training text), in float32 with the
     hand-written backward of rnncourse.scratch; held-out bits per character (mean cross-entropy / ln 2 over
     ``eval_windows`` fixed windows of the held-out text)."""
-    from .scratch import softmax_cross_entropy
+    from ..scratch import softmax_cross_entropy
 
     if kind not in DEEP_KINDS:
         raise ValueError(f"kind must be one of {DEEP_KINDS}; got {kind!r}")
-    vocab, train_idx, held_idx = char_text() if data is None else data
+    vocab, train_idx, held_idx = lee_text_split() if data is None else data
     V = len(vocab)
     H = char_hidden(kind, V, setting.budget)
     model = deep_model(kind, V, H, seed)
     head = Linear(H, V, dtype=np.float32, rng=seed + 1)
-    params = {**{f"m.{k}": v for k, v in model.params.items()}, **{f"h.{k}": v for k, v in head.params.items()}}
-    grads = {**{f"m.{k}": v for k, v in model.grads.items()}, **{f"h.{k}": v for k, v in head.grads.items()}}
-    optimizer = Adam(params, lr=setting.lr)
     eye = np.eye(V, dtype=np.float32)
     rng = np.random.default_rng(seed)
     starts = np.random.default_rng(1_000_003).integers(0, len(held_idx) - setting.T - 1, setting.eval_windows)
@@ -272,18 +259,13 @@ def train_char(kind: str, setting: CharSetting = CHAR_STUDY, seed: int = 0, data
         logits = head.forward(out.reshape(-1, H))
         loss, d_logits = softmax_cross_entropy(logits, windows[1:].reshape(-1))
         if backward:
-            model.zero_grad()
-            head.zero_grad()
             model.backward(head.backward(d_logits).reshape(out.shape))
         return loss
 
-    run = CharRun(kind, seed, H, sum(v.size for v in params.values()), [], [])
-    for step in range(1, setting.steps + 1):
+    def windows(rng):
         s = rng.integers(0, len(train_idx) - setting.T - 1, setting.batch_size)
-        loss_of(np.stack([train_idx[i:i + setting.T + 1] for i in s], axis=1), backward=True)
-        clip_grad_norm(grads, setting.clip)
-        optimizer.step(grads)
-        if step % setting.eval_every == 0:
-            run.bpc.append(loss_of(held) / np.log(2))
-            run.steps.append(step)
-    return run
+        return np.stack([train_idx[i:i + setting.T + 1] for i in s], axis=1)
+
+    task = loop.objective(lambda batch: loss_of(batch, backward=True), m=model, h=head)
+    curve = loop.train(task, windows, setting, seed, rng=rng, evaluate=lambda: loss_of(held) / np.log(2), label=kind)
+    return CharRun(kind, seed, H, task.num_parameters(), curve.eval_steps, curve.evals)

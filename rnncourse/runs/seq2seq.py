@@ -10,16 +10,16 @@ the training part only, so no test number or test day is ever seen in training.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
-from .bleu import corpus_bleu, edit_distance
-from .data import dates, numberwords
-from .data.pairs import EOS, TokenVocab, make_batch
-from .torch.seq2seq import Seq2Seq
+from ..bleu import corpus_bleu, edit_distance
+from ..data import dates, numberwords
+from ..data.pairs import EOS, TokenVocab, make_batch
+from ..torch.seq2seq import Seq2Seq
+from . import loop
 
 
 @dataclass(frozen=True)
@@ -109,20 +109,15 @@ def train(setting: Seq2SeqSetting, seed: int = 0, **overrides) -> Seq2SeqRun:
     torch.manual_seed(seed)
     model = Seq2Seq(len(src_vocab), len(tgt_vocab), setting.embed_size, setting.hidden_size,
                     attention=setting.attention)
-    opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
-    rng = np.random.default_rng(seed)
-    losses, start = [], time.perf_counter()
-    for step in range(setting.steps):
-        examples = pairs(setting, setting.batch_size, rng)
-        src, tgt_in, tgt_out = make_batch(examples, src_vocab, tgt_vocab, setting.reverse_source, source_length(setting))
-        opt.zero_grad()
-        loss = model.loss(src, tgt_in, tgt_out)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), setting.clip)
-        opt.step()
-        if step % 50 == 0 or step == setting.steps - 1:
-            losses.append((step, loss.item()))
-    return Seq2SeqRun(setting, model, src_vocab, tgt_vocab, losses, time.perf_counter() - start, seed)
+
+    def batch(rng):
+        return make_batch(pairs(setting, setting.batch_size, rng), src_vocab, tgt_vocab, setting.reverse_source,
+                          source_length(setting))
+
+    curve = loop.train(loop.objective(lambda b: model.loss(*b), model=model), batch, setting, seed,
+                       label=f"seq2seq {setting.task}")
+    losses = [(step, loss) for step, loss in enumerate(curve.loss) if step % 50 == 0 or step == setting.steps - 1]
+    return Seq2SeqRun(setting, model, src_vocab, tgt_vocab, losses, curve.seconds, seed)
 
 
 def accuracy_by_digits(run: Seq2SeqRun, n_per_length: int = 100, seed: int | None = None) -> dict:

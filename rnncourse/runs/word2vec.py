@@ -11,27 +11,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import WordVocab, wiki_sample, word_pairs
-from .scratch.embedding_eval import random_pair_cosine, similarity_rho
-from .scratch.word2vec import Word2Vec
+from ..data import word_pairs
+from ..data.gensim_data import BOOK_SLICE_TOKENS, wiki_slice
+from ..scratch.embedding_eval import random_pair_cosine, similarity_rho
+from ..scratch.word2vec import BOOK_EPOCHS, BOOK_MIN_COUNT, BOOK_SETTING, train_book_vectors
 
-# the chapter's slice: the first SLICE_TOKENS tokens of the wiki sample, in its 10,000-token sentences
-SLICE_TOKENS = 200_000
-SETTINGS = dict(vector_size=50, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
-MIN_COUNT = 5
-EPOCHS = 5
-BATCH_SIZE = 256
+# the chapter's slice: the first SLICE_TOKENS tokens of the wiki sample, in its 10,000-token sentences;
+# the training setting is the book's (rnncourse.scratch.word2vec.BOOK_SETTING), for ours and gensim's alike
+SLICE_TOKENS = BOOK_SLICE_TOKENS
+SETTINGS = BOOK_SETTING
+MIN_COUNT = BOOK_MIN_COUNT
+EPOCHS = BOOK_EPOCHS
 
 
 def chapter_corpus(tokens: int = SLICE_TOKENS) -> list[list[str]]:
     """The first ``tokens`` tokens of the wiki sample, as sentences of at most 10,000 tokens."""
-    out, n = [], 0
-    for s in wiki_sample():
-        if n >= tokens:
-            break
-        out.append(s[: tokens - n])
-        n += len(out[-1])
-    return out
+    return wiki_slice(tokens)
 
 
 @dataclass
@@ -73,9 +68,8 @@ def _evaluate(name, words, vectors, seconds) -> Run:
 
 def train_ours(sentences, seed: int, sg: bool = True) -> Run:
     start = time.perf_counter()
-    vocab = WordVocab(sentences, MIN_COUNT)
-    model = Word2Vec(vocab, sg=sg, seed=seed, batch_size=BATCH_SIZE, **SETTINGS).train(sentences, EPOCHS)
-    return _evaluate("ours (NumPy)" + ("" if sg else ", CBOW"), vocab.words, model.vectors,
+    model = train_book_vectors(sentences, seed, sg=sg)
+    return _evaluate("ours (NumPy)" + ("" if sg else ", CBOW"), model.vocab.words, model.vectors,
                      time.perf_counter() - start)
 
 

@@ -17,7 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data.sentiment import bag_of_words, contrast_sentences, contrast_vocabulary, encode_padded
+from ..data.sentiment import bag_of_words, contrast_data, encode_padded
+from ..torch.text_classifier import BagOfWords, RNNClassifier
+from . import loop
 
 
 @dataclass(frozen=True)
@@ -35,42 +37,20 @@ class SentimentSetting:
 CONTRAST = SentimentSetting()
 
 
-class RNNClassifier(nn.Module):
-    """ids (B, T) -> logit (B,): embedding, GRU, linear read-out of the last state h_T."""
-
-    def __init__(self, V: int, D: int, H: int, pad: int = 0):
-        super().__init__()
-        self.embed = nn.Embedding(V, D, padding_idx=pad)
-        self.rnn = nn.GRU(D, H, batch_first=True)
-        self.head = nn.Linear(H, 1)
-
-    def forward(self, ids):
-        _, h = self.rnn(self.embed(ids))
-        return self.head(h[-1]).squeeze(-1)
-
-
-class BagOfWords(nn.Module):
-    """counts (B, V) -> logit (B,): logistic regression on word counts."""
-
-    def __init__(self, V: int):
-        super().__init__()
-        self.linear = nn.Linear(V, 1)
-
-    def forward(self, counts):
-        return self.linear(counts).squeeze(-1)
-
-
 def fit(model: nn.Module, X, y, steps: int, batch_size: int, lr: float, seed: int, weight_decay: float = 0.0):
     """Minibatch Adam on the binary cross-entropy; X a tensor (N, ...), y (N,) in {0, 1}."""
     g = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     y = torch.as_tensor(y, dtype=torch.float32)
-    for _ in range(steps):
-        idx = torch.randint(len(y), (min(batch_size, len(y)),), generator=g)
-        loss = nn.functional.binary_cross_entropy_with_logits(model(X[idx]), y[idx])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+
+    def bce(idx):
+        return nn.functional.binary_cross_entropy_with_logits(model(X[idx]), y[idx])
+
+    def minibatch(_):
+        return torch.randint(len(y), (min(batch_size, len(y)),), generator=g)
+
+    loop.train(loop.objective(bce, model=model), minibatch, None, seed, optimizer=optimizer, steps=steps,
+               label=type(model).__name__)
     return model
 
 
@@ -79,17 +59,9 @@ def accuracy(model: nn.Module, X, y) -> float:
     return float(((model(X) > 0).numpy().astype(np.int64) == np.asarray(y)).mean())
 
 
-def contrast_data(setting: SentimentSetting, seed: int):
-    """(words, train ids (N, T), train labels, test ids, test labels) of the contrast language."""
-    words = contrast_vocabulary()
-    s_train, y_train = contrast_sentences(setting.n_train, rng=2 * seed)
-    s_test, y_test = contrast_sentences(setting.n_test, rng=2 * seed + 1)
-    return words, encode_padded(s_train, words), y_train, encode_padded(s_test, words), y_test
-
-
 def contrast_run(setting: SentimentSetting = CONTRAST, seed: int = 0) -> dict:
     """Train both classifiers on the contrast language; their train and test accuracies."""
-    words, x_tr, y_tr, x_te, y_te = contrast_data(setting, seed)
+    words, x_tr, y_tr, x_te, y_te = contrast_data(setting.n_train, setting.n_test, seed)
     V = len(words)
     torch.manual_seed(seed)
     bow = BagOfWords(V)
@@ -159,8 +131,9 @@ PL_FOLD_SEEDS = (0, 1, 2, 3, 4)
 
 def pang_lee_features(w2v_seed: int = 0):
     """(labels, {"bag of words": counts (200, W), "mean word2vec vector": (200, 50)}, coverage)."""
-    from .data.sentiment import pang_lee_sentences
-    from .word2vec_runs import chapter_corpus, train_ours
+    from ..data.gensim_data import wiki_slice
+    from ..data.sentiment import pang_lee_sentences
+    from ..scratch.word2vec import train_book_vectors
 
     sents, labels = pang_lee_sentences()
     words = sorted({w for s in sents for w in s})
@@ -169,8 +142,8 @@ def pang_lee_features(w2v_seed: int = 0):
     for k, s in enumerate(sents):
         for w in s:
             counts[k, index[w]] += 1
-    w2v = train_ours(chapter_corpus(), seed=w2v_seed)
-    means, coverage = mean_vectors(sents, w2v.words, w2v.vectors)
+    w2v = train_book_vectors(wiki_slice(), seed=w2v_seed)       # the word2vec chapter's vectors
+    means, coverage = mean_vectors(sents, w2v.vocab.words, w2v.vectors)
     return labels, {"bag of words": counts, "mean word2vec vector": means}, coverage
 
 
@@ -187,7 +160,7 @@ def pang_lee_gru_cv(setting: SentimentSetting = PL_GRU, k: int = FOLDS, seed: in
     """Accuracy (k,) of the GRU classifier on each held-out fold of the 200 Pang & Lee sentences (the same
     folds as :func:`logistic_cv`). Its vocabulary is the training fold's words, ``<pad>`` and ``<unk>``
     (for test words it never saw)."""
-    from .data.sentiment import PAD, pang_lee_sentences
+    from ..data.sentiment import PAD, pang_lee_sentences
 
     sents, labels = pang_lee_sentences()
     scores = []
@@ -202,47 +175,3 @@ def pang_lee_gru_cv(setting: SentimentSetting = PL_GRU, k: int = FOLDS, seed: in
         fit(model, ids[train], labels[train], setting.steps, setting.batch_size, setting.lr, seed * 100 + f)
         scores.append(accuracy(model, ids[test], labels[test]))
     return np.array(scores)
-
-
-class ScratchClassifier:
-    """:class:`RNNClassifier` in NumPy (embedding, scratch.GRU, scratch.Linear on h_T), hand-written backward.
-
-    ``params`` / ``grads`` use the torch model's state_dict keys, so ``load_torch`` copies its weights;
-    the pad row of the embedding gets no gradient (torch's ``padding_idx``).
-    """
-
-    def __init__(self, V: int, D: int, H: int, pad: int = 0):
-        from . import scratch
-
-        self.pad = pad
-        self.rnn = scratch.GRU(D, H)
-        self.head = scratch.Linear(H, 1)
-        self.params = {"embed.weight": np.zeros((V, D)), **{f"rnn.{k}": v for k, v in self.rnn.params.items()},
-                       **{f"head.{k}": v for k, v in self.head.params.items()}}
-        self.grads = {"embed.weight": np.zeros((V, D)), **{f"rnn.{k}": v for k, v in self.rnn.grads.items()},
-                      **{f"head.{k}": v for k, v in self.head.grads.items()}}
-
-    def load_torch(self, model: RNNClassifier) -> None:
-        for k, v in model.state_dict().items():
-            self.params[k][...] = v.detach().double().numpy()
-
-    def loss_and_grads(self, ids, labels) -> float:
-        """Mean binary cross-entropy of sigmoid(w . h_T + b) for ids (B, T), labels (B,); grads zeroed first.
-
-        dL/dlogit = (sigmoid(logit) - label) / B; h_T's gradient enters BPTT at the last step only.
-        """
-        ids = np.asarray(ids)
-        x = self.params["embed.weight"][ids.T]                       # (T, B, D): time-major
-        out, _ = self.rnn.forward(x)
-        logit = self.head.forward(out[-1])[:, 0]                     # (B,)
-        y = np.asarray(labels, dtype=np.float64)
-        loss = float(np.mean(np.logaddexp(0, logit) - y * logit))
-        for g in self.grads.values():
-            g.fill(0)
-        dh_last = self.head.backward(((1 / (1 + np.exp(-logit)) - y) / len(y))[:, None])
-        d_out = np.zeros_like(out)
-        d_out[-1] = dh_last
-        dx, _ = self.rnn.backward(d_out)
-        np.add.at(self.grads["embed.weight"], ids.T.reshape(-1), dx.reshape(-1, dx.shape[-1]))
-        self.grads["embed.weight"][self.pad] = 0.0
-        return loss

@@ -15,7 +15,7 @@ import datetime
 
 import numpy as np
 
-from .data.dates import MONTHS, date_pairs, format_date
+from ..data.dates import MONTHS, date_pairs, format_date
 
 FORM = "{Weekday}, {d} {Month} {Y}"           # the form of the chapter's example
 EXAMPLE = ("Tuesday, 17 September 1963", "1963-09-17")
@@ -43,7 +43,7 @@ def field_columns(date: datetime.date, S: int, fmt: str = FORM) -> tuple[list, l
 def alignment_masses(run, examples, fmt: str = FORM) -> dict:
     """Attention mass on the month name of each month-digit row and on the day of each day-digit row.
 
-    ``run`` is a trained attention run of rnncourse.seq2seq_runs (its ``batch`` and ``model.alignment``);
+    ``run`` is a trained attention run of rnncourse.runs.seq2seq (its ``batch`` and ``model.alignment``);
     ``examples`` are (source, ISO date) pairs written in ``fmt``. Returns {"month": (N, 2), "day": (N, 2)}.
     """
     src, tgt_in, _ = run.batch(examples)

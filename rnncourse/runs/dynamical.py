@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data.temporal_xor import temporal_xor
-from .data.tomita import strings_of_length
-from .scratch import (
+from ..data.echo import echo_task
+from ..data.temporal_xor import temporal_xor
+from ..data.tomita import strings_of_length
+from ..scratch import (
     RMLP,
     RNN,
-    Adam,
     Jordan,
     Linear,
     SecondOrder,
@@ -31,6 +31,7 @@ from .scratch import (
     rtrl,
     sigmoid,
 )
+from . import loop
 
 
 def autocorrelation(e, lag: int) -> float:
@@ -75,18 +76,15 @@ def train_xor(setting: XorSetting = XOR, seed: int = 0) -> XorRun:
     temporal XOR stream; cross-entropy loss, Adam, fresh streams every step."""
     rng = np.random.default_rng(seed)
     rnn, out = RNN(1, setting.hidden_size, rng=rng), Linear(setting.hidden_size, 1, rng=rng)
-    params = {f"rnn.{k}": v for k, v in rnn.params.items()} | {f"out.{k}": v for k, v in out.params.items()}
-    grads = {f"rnn.{k}": v for k, v in rnn.grads.items()} | {f"out.{k}": v for k, v in out.grads.items()}
-    opt, losses = Adam(params, lr=setting.lr), []
-    for _ in range(setting.steps):
-        x, target = temporal_xor(setting.triples, setting.batch_size, rng)
-        h, _ = rnn.forward(x)
-        loss, dz, _ = _bce_with_logits(out.forward(h), target)
-        rnn.zero_grad()
-        out.zero_grad()
+
+    def bce(batch):
+        h, _ = rnn.forward(batch[0])
+        loss, dz, _ = _bce_with_logits(out.forward(h), batch[1])
         rnn.backward(out.backward(dz))
-        opt.step(grads)
-        losses.append(loss)
+        return loss
+
+    streams = lambda rng: temporal_xor(setting.triples, setting.batch_size, rng)          # noqa: E731
+    losses = loop.train(loop.objective(bce, rnn=rnn, out=out), streams, setting, seed, rng=rng, label="XOR").loss
     x, target = temporal_xor(setting.triples, setting.test_streams, np.random.default_rng(10_000 + seed))
     p = sigmoid(out.forward(rnn.forward(x)[0]))
     error = np.mean((p - target) ** 2, axis=(1, 2))
@@ -110,14 +108,6 @@ class EchoSetting:
 ECHO = EchoSetting()
 
 
-def echo_task(setting: EchoSetting, batch: int, rng):
-    """x_t = +-1 at random; target y_t = x_{t - delay} (0 for the first ``delay`` steps). Shapes (T, B, 1)."""
-    x = rng.choice([-1.0, 1.0], size=(setting.T, batch, 1))
-    y = np.zeros_like(x)
-    y[setting.delay:] = x[:-setting.delay]
-    return x, y
-
-
 def train_echo(kind: str, setting: EchoSetting = ECHO, seed: int = 0) -> float:
     """Train an 'elman' (RNN + linear read-out), a 'jordan' (output fed back) or an 'rmlp' (two hidden layers
     and the output, each fed back to itself) network on the echo task with MSE and Adam; return the test
@@ -128,28 +118,23 @@ def train_echo(kind: str, setting: EchoSetting = ECHO, seed: int = 0) -> float:
     H = setting.hidden_size
     if kind in ("jordan", "rmlp"):
         net = Jordan(1, H, 1, rng=rng) if kind == "jordan" else RMLP(1, H, 1, hidden_layers=2, rng=rng)
-        params, grads, read = dict(net.params), dict(net.grads), None
+        read, parts = None, {"net": net}
     else:
         net, read = RNN(1, H, rng=rng), Linear(H, 1, rng=rng)
-        params = {f"rnn.{k}": v for k, v in net.params.items()} | {f"out.{k}": v for k, v in read.params.items()}
-        grads = {f"rnn.{k}": v for k, v in net.grads.items()} | {f"out.{k}": v for k, v in read.grads.items()}
-    opt = Adam(params, lr=setting.lr)
+        parts = {"rnn": net, "out": read}
 
     def predict(x):
         h, _ = net.forward(x)
         return h if read is None else read.forward(h)
 
-    for _ in range(setting.steps):
-        x, y = echo_task(setting, setting.batch_size, rng)
-        _, dy = mse_loss(predict(x), y)
-        net.zero_grad()
-        if read is None:
-            net.backward(dy)
-        else:
-            read.zero_grad()
-            net.backward(read.backward(dy))
-        opt.step(grads)
-    x, y = echo_task(setting, 500, np.random.default_rng(10_000 + seed))
+    def mse(batch):
+        loss, dy = mse_loss(predict(batch[0]), batch[1])
+        net.backward(dy if read is None else read.backward(dy))
+        return loss
+
+    loop.train(loop.objective(mse, **parts), lambda rng: echo_task(setting.T, setting.delay, setting.batch_size, rng), setting, seed,
+               rng=rng, label=kind)
+    x, y = echo_task(setting.T, setting.delay, 500, np.random.default_rng(10_000 + seed))
     return float(np.mean((predict(x) - y)[setting.delay:] ** 2))
 
 
@@ -176,10 +161,6 @@ class TomitaRun:
     test_accuracy: dict        # {length: accuracy}
     losses: list
 
-    @property
-    def test_overall(self) -> float:
-        return float(np.mean(list(self.test_accuracy.values())))
-
 
 def _tomita_h0(H: int, B: int) -> np.ndarray:
     h0 = np.zeros((1, B, H))
@@ -202,9 +183,9 @@ def train_tomita(setting: TomitaSetting = TOMITA, seed: int = 0) -> TomitaRun:
         v[...] = rng.uniform(-setting.init_scale, setting.init_scale, v.shape)
     data = [strings_of_length(setting.grammar, L)[:2] for L in setting.train_lengths]
     n = sum(y.size for _, y in data)
-    opt, losses, H = Adam(model.params, lr=setting.lr), [], setting.hidden_size
-    for _ in range(setting.epochs):
-        model.zero_grad()
+    H = setting.hidden_size
+
+    def response_mse(_):
         total = 0.0
         for x, y in data:
             out, h_n = model.forward(x, _tomita_h0(H, y.size))
@@ -212,8 +193,10 @@ def train_tomita(setting: TomitaSetting = TOMITA, seed: int = 0) -> TomitaRun:
             d_last[0, :, 0] = 2 * (h_n[0, :, 0] - y) / n
             total += float(np.sum((h_n[0, :, 0] - y) ** 2)) / n
             model.backward(np.zeros_like(out), d_last)
-        opt.step(model.grads)
-        losses.append(total)
+        return total
+
+    losses = loop.train(loop.objective(response_mse, model=model), lambda rng: None, setting, seed,
+                        steps=setting.epochs, label=f"Tomita {setting.grammar}").loss
     correct = sum(int(np.sum((tomita_accept(model, x) > 0.5) == (y > 0.5))) for x, y in data)
     test = {}
     for L in setting.test_lengths:
