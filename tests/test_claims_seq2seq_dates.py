@@ -1,5 +1,5 @@
 """What book/seq2seq.md says about where the dates model looks (sec-seq2seq-attention, the alignment matrix),
-over the seeds of rnncourse.runs.date_alignment (benchmarks/experiments/seq2seq_seeds.py dates prints the same
+over the seeds of rnncourse.runs.seq2seq (benchmarks/experiments/seq2seq_seeds.py dates prints the same
 rows): the page draws one seed's matrix and prints its masses; these tests train the model in the named
 setting DATES from each seed and assert the prose, with margins beyond the seed-to-seed spread we observed.
 """
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.runs import date_alignment
+from rnncourse.runs import seq2seq as S2S
 from rnncourse.runs.seq2seq import DATES, train
 
 pytestmark = pytest.mark.slow
@@ -18,16 +18,16 @@ def rows():
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        out = [date_alignment.study_row(train(DATES, seed)) for seed in date_alignment.SEEDS]
+        out = [S2S.date_study_row(train(DATES, seed)) for seed in S2S.DATE_SEEDS]
     finally:
         torch.set_num_threads(threads)
-    for seed, row in zip(date_alignment.SEEDS, out):       # the table, as the seed script prints it (pytest -s)
+    for seed, row in zip(S2S.DATE_SEEDS, out):       # the table, as the seed script prints it (pytest -s)
         print(seed, {k: np.round(v, 3) for k, v in row.items()})
     return out
 
 
 def test_the_study_is_five_seeds_of_the_chapter_setting():
-    assert date_alignment.SEEDS == (0, 1, 2, 3, 4) and DATES.steps == 250 and DATES.attention
+    assert S2S.DATE_SEEDS == (0, 1, 2, 3, 4) and DATES.steps == 250 and DATES.attention
 
 
 def test_month_and_day_digits_read_the_month_name_and_the_day_in_every_seed(rows):

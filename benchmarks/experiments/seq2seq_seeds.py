@@ -12,7 +12,7 @@ by greedy decoding on test-part numbers (never trained on): 100 per digit count 
 these runs; rerun it under a second kernel (ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2) before
 quoting a change.
 
-"dates" trains the attention model on dates (setting DATES) from the seeds of rnncourse.runs.date_alignment and
+"dates" trains the attention model on dates (setting DATES) from the seeds of rnncourse.runs.seq2seq and
 prints where it looks for the month and the day (sec-seq2seq-attention): the attention mass of the two
 month-digit rows on the month name and of the two day-digit rows on the day, for the chapter's example
 and over held-out dates in its form; tests/test_claims_seq2seq_dates.py asserts the chapter's words.
@@ -22,7 +22,7 @@ import sys
 import numpy as np
 import torch
 
-from rnncourse.runs import date_alignment
+from rnncourse.runs import seq2seq as S2S
 from rnncourse.runs.seq2seq import DATES, NUMBERS, STUDY_MODELS, study_row, train
 
 torch.set_num_threads(1)
@@ -42,8 +42,8 @@ for name in STUDY_MODELS if "numbers" in which else ():
 if "dates" in which:
     print(f"{'dates':10} {'seed':>4} {'example month rows':>19} {'example day rows':>17} {'held-out month':>15}"
           f" {'held-out day':>13} {'share >= 0.5':>13}  (attention mass; held out: median over dates and rows)")
-    for seed in date_alignment.SEEDS:
-        row = date_alignment.study_row(train(DATES, seed))
+    for seed in S2S.DATE_SEEDS:
+        row = S2S.date_study_row(train(DATES, seed))
         print(f"{'':10} {seed:4d} {np.array2string(row['example_month'], precision=3):>19}"
               f" {np.array2string(row['example_day'], precision=3):>17} {row['held_out_month_median']:15.3f}"
               f" {row['held_out_day_median']:13.3f} {row['held_out_share']:13.3f}", flush=True)
