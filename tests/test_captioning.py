@@ -257,7 +257,7 @@ def test_bleu_of_a_perfect_corpus_is_one_and_names_each_order():
 
 def test_held_out_object_report_counts_what_was_said_about_each_held_out_object():
     from rnncourse.data.scenes import compositional_split
-    from rnncourse.signals_runs import blind_exact_match, held_out_object_report
+    from rnncourse.runs.signals import blind_exact_match, held_out_object_report
 
     held = (("red", "triangle"),)
     train, test = compositional_split(20, 3, held, seed=0)

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from rnncourse import pretrained
-from rnncourse import signals_runs as runs
+from rnncourse.runs import signals as runs
 
 pytestmark = pytest.mark.slow
 

@@ -1,11 +1,11 @@
-"""The forecasting pieces of book/images-and-signals.md's nonlinear-plant section (rnncourse.signals_runs):
+"""The forecasting pieces of book/images-and-signals.md's nonlinear-plant section (rnncourse.runs.signals):
 the ARX fit and its recursive forecasts against a linear plant whose coefficients we know, the LSTM's
 recursive forecasts against running the same torch.nn.LSTM one step at a time, and the held-out run."""
 import numpy as np
 import pytest
 import torch
 
-from rnncourse import signals_runs as runs
+from rnncourse.runs import signals as runs
 
 
 def linear_plant(u, a1=0.5, a2=-0.2, b=1.5, c=0.1):

@@ -1,14 +1,13 @@
 """The chapter's three EEG classifiers from scratch (the recurrent-convolutional network of Bashivan et al.
 2016 in one dimension, and its conv-only and recurrent-only baselines): their hand-written backward passes
 against float64 central differences and against autograd on the torch.nn models of the chapter
-(rnncourse.signals_runs: torch.nn.Conv1d, torch.nn.LSTM, torch.nn.Linear; same state_dict keys); and the
+(rnncourse.torch.eeg: torch.nn.Conv1d, torch.nn.LSTM, torch.nn.Linear; same state_dict keys); and the
 chapter's forecaster (torch.nn.LSTM + Linear) against the scratch LSTM and Linear."""
 import numpy as np
 import pytest
 import torch
 from module_checks import assert_layer_matches_torch
 
-from rnncourse import signals_runs
 from rnncourse.scratch import (
     ConvOnly,
     RecurrentConv,
@@ -18,20 +17,21 @@ from rnncourse.scratch import (
     rel_error,
     softmax_cross_entropy,
 )
+from rnncourse.torch import eeg as torch_eeg
 
 B, T, C = 3, 23, 4            # RecurrentConv: 2 windows of 10 samples, 3 samples left over
 
 
 def rcnn_pair(seed):
-    ref = signals_runs.RecurrentConv(C, 5, 3, window=10)
+    ref = torch_eeg.RecurrentConv(C, 5, 3, window=10)
     ref.conv = torch.nn.Conv1d(C, 5, 4)
     return RecurrentConv(channels=C, features=5, hidden=3, window=10, kernel=4, rng=seed), ref
 
 
 PAIRS = {   # scratch model, torch.nn model of the chapter with the same sizes
     "recurrent-convolutional": rcnn_pair,
-    "conv-only": lambda seed: (ConvOnly(channels=C, features=5, rng=seed), signals_runs.ConvOnly(C, 5)),
-    "recurrent-only": lambda seed: (RecurrentOnly(channels=C, hidden=3, rng=seed), signals_runs.RecurrentOnly(C, 3)),
+    "conv-only": lambda seed: (ConvOnly(channels=C, features=5, rng=seed), torch_eeg.ConvOnly(C, 5)),
+    "recurrent-only": lambda seed: (RecurrentOnly(channels=C, hidden=3, rng=seed), torch_eeg.RecurrentOnly(C, 3)),
 }
 
 
@@ -94,7 +94,7 @@ def test_forecaster_equals_scratch_lstm_and_linear_forward_and_backward():
     """The chapter's many-to-many forecaster (torch.nn.LSTM + Linear) is the scratch LSTM and Linear: same
     outputs, same gradients (the scratch LSTM's backward is itself checked against central differences)."""
     from rnncourse import scratch
-    from rnncourse.signals_runs import Forecaster
+    from rnncourse.torch.forecaster import Forecaster
     rng = np.random.default_rng(4)
     ref = Forecaster(hidden_size=5, outputs=3).double()
     lstm, out = scratch.LSTM(1, 5), scratch.Linear(5, 3)

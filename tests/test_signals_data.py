@@ -10,7 +10,7 @@ import pytest
 
 from rnncourse.data.co2 import forecast_windows, load_co2_monthly, load_co2_weekly
 from rnncourse.data.eeg import CLASSES, load_sample_eeg, pink_noise, spectral_slope, synthetic_eeg
-from rnncourse.signals_runs import fit_ar
+from rnncourse.runs.signals import fit_ar
 
 
 def test_monthly_co2_equals_pandas_resampling_of_the_statsmodels_loader():

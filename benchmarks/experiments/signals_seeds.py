@@ -3,7 +3,7 @@ plant, and EEG-style classification, one row per seed and setting; and the shipp
 
     python benchmarks/experiments/signals_seeds.py [captioning|digits|forecasting|plant|eeg]
 
-Settings in rnncourse.signals_runs; tests/test_claims_signals.py asserts what the chapter states.
+Settings in rnncourse.runs.signals; tests/test_claims_signals.py asserts what the chapter states.
 """
 import os
 
@@ -12,7 +12,7 @@ import sys  # noqa: E402
 
 import torch  # noqa: E402
 
-from rnncourse import signals_runs as runs  # noqa: E402
+from rnncourse.runs import signals as runs  # noqa: E402
 
 torch.set_num_threads(1)
 which = sys.argv[1:] or ["captioning", "digits", "forecasting", "plant", "eeg"]

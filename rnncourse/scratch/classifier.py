@@ -1,5 +1,5 @@
 """What the scratch sequence classifiers of the signals chapter share (:mod:`.rcnn`, :mod:`.eeg_baselines`):
-parameters named and initialised as the torch.nn layers of their twins in ``rnncourse.signals_runs``
+parameters named and initialised as the torch.nn layers of their twins in ``rnncourse.torch.eeg``
 (``state_dict`` and the rest come from :class:`~rnncourse.scratch.parameters.Parameterized`), the input
 check, the ReLU convolution r = relu(Conv1d(x)) (on :func:`rnncourse.scratch.tdnn_forward`), the same
 averaged over time (a learned band power), the linear read-out ``out`` and the recurrent read-out.

@@ -1,6 +1,6 @@
 """The two baselines the recurrent-convolutional classifier (:mod:`rnncourse.scratch.rcnn`) is compared with
-in the signals chapter, with hand-written backward passes; twins of :class:`rnncourse.signals_runs.ConvOnly`
-and :class:`rnncourse.signals_runs.RecurrentOnly` (torch.nn layers, same state_dict keys).
+in the signals chapter, with hand-written backward passes; twins of :class:`rnncourse.torch.eeg.ConvOnly`
+and :class:`rnncourse.torch.eeg.RecurrentOnly` (torch.nn layers, same state_dict keys).
 
 Both read a trial x: (B, T, C) and return logits (B, classes).
 

@@ -1,5 +1,5 @@
 """The recurrent-convolutional classifier of Bashivan et al. (2016), in one dimension, with a hand-written
-backward; twin of :class:`rnncourse.signals_runs.RecurrentConv` (torch.nn layers, same state_dict keys).
+backward; twin of :class:`rnncourse.torch.eeg.RecurrentConv` (torch.nn layers, same state_dict keys).
 
 A trial x: (B, T, C) is cut into W = T // w windows of w samples. Per window a 1-D convolution over time
 (:func:`rnncourse.scratch.tdnn_forward`, = torch.nn.Conv1d; N taps, F filters) with ReLU, averaged over the

@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .bleu import bleu_scores
-from .data.scenes import compositional_split, digit_strips, shape_scenes
-from .decoding import beam_search, greedy_decode
-from .torch.captioning import ShowAndTell
+from ..bleu import bleu_scores
+from ..data.scenes import compositional_split, digit_strips, shape_scenes
+from ..decoding import beam_search, greedy_decode
+from ..torch.captioning import ShowAndTell
+from ..torch.eeg import ConvOnly, RecurrentConv, RecurrentOnly
+from ..torch.forecaster import Forecaster
+from . import loop
 
 # ---- captioning ------------------------------------------------------------------------------------
 
@@ -96,8 +99,8 @@ def new_captioner(setting: CaptionSetting, train, seed: int = 0) -> ShowAndTell:
 
 def load_captioner(name: str):
     """(model, Pretrained) of a shipped captioner (a name of SHIPPED_CAPTIONERS), weights loaded in float32."""
-    from . import pretrained
-    from .data.scenes import SCENE_VOCAB
+    from .. import pretrained
+    from ..data.scenes import SCENE_VOCAB
 
     shipped = pretrained.load(name)
     setting = SHIPPED_CAPTIONERS[name]
@@ -112,23 +115,14 @@ def fit_captioner(model: ShowAndTell, setting: CaptionSetting, train, seed: int 
     """Adam on minibatches of ``setting.batch_size`` training captions (teacher forcing, padding masked) for
     ``steps`` (default ``setting.steps``) steps; returns the learning curve [[step, mean loss of the last
     ``every`` steps], ...]."""
-    from .progress import progress
-
-    opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
     X, Y = torch.tensor(train.images, dtype=torch.float32), torch.tensor(train.tokens)
-    rng = np.random.default_rng(seed)
-    curve, window = [], []
-    for step in progress(range(1, (steps or setting.steps) + 1), desc=desc):
-        idx = torch.from_numpy(rng.choice(len(Y), setting.batch_size, replace=False))
-        loss = model.loss(X[idx], Y[idx])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        window.append(loss.item())
-        if step % every == 0:
-            curve.append([step, float(np.mean(window))])
-            window = []
-    return curve
+
+    def batch(rng):
+        return torch.from_numpy(rng.choice(len(Y), setting.batch_size, replace=False))
+
+    task = loop.objective(lambda idx: model.loss(X[idx], Y[idx]), model=model)
+    run = loop.train(task, batch, setting, seed, label=desc, clip=None, steps=steps or setting.steps)
+    return [[step, float(np.mean(run.loss[step - every:step]))] for step in range(every, len(run.loss) + 1, every)]
 
 
 def evaluate_captioner(model: ShowAndTell, test, beam_width: int = 3) -> dict:
@@ -199,23 +193,6 @@ FORECAST_PAGE = ForecastSetting()                                             # 
 FORECAST_STUDY = ForecastSetting(seeds=(0, 1, 2, 3, 4))                      # signals_seeds.py, claims test
 
 
-class Forecaster(torch.nn.Module):
-    """Many-to-many: an LSTM reads the (normalised) monthly changes d_1..d_T and after every step t emits
-    ``outputs`` values, y_t = h_t W^T + b: the next ``outputs`` changes d_{t+1..t+outputs} (direct, outputs =
-    horizon) or the next one (recursive, outputs = 1). ``inputs`` > 1 reads several series per step (the
-    plant forecaster reads x_t = [y(k), u(k)])."""
-
-    def __init__(self, hidden_size: int, outputs: int, inputs: int = 1):
-        super().__init__()
-        self.lstm = torch.nn.LSTM(inputs, hidden_size)
-        self.out = torch.nn.Linear(hidden_size, outputs)
-
-    def forward(self, d, state=None):
-        """d (T, B, I) -> (y (T, B, outputs), state)."""
-        h, state = self.lstm(d, state)
-        return self.out(h), state
-
-
 def _changes_windows(d, window: int, outputs: int, stride: int = 1):
     """Training sequences of a change series d: inputs (window, N, 1), targets (window, N, outputs), target
     [t, n, k] = d[start_n + t + 1 + k]."""
@@ -238,14 +215,14 @@ class ForecastRun:
 
 def co2_split(setting: ForecastSetting):
     """(months, ppm, n_train): the monthly series and the number of months before the split year."""
-    from .data.co2 import load_co2_monthly
+    from ..data.co2 import load_co2_monthly
     months, ppm, _ = load_co2_monthly()
     return months, ppm, int(np.sum(months < setting.split_year))
 
 
 def fit_ar(d, order: int):
     """Least-squares AR(order) with intercept on a series d: returns coefficients (order + 1,), newest lag first."""
-    from .data.co2 import forecast_windows
+    from ..data.co2 import forecast_windows
     X, y = forecast_windows(d, order, 1)
     A = np.hstack([X[:, ::-1], np.ones((len(X), 1))])
     return np.linalg.lstsq(A, y[:, 0], rcond=None)[0]
@@ -280,13 +257,9 @@ def forecast_comparison(setting: ForecastSetting = FORECAST_PAGE, seed: int = 0)
     for kind, outputs in (("LSTM direct", Hz), ("LSTM recursive", 1)):
         torch.manual_seed(seed)
         model = Forecaster(setting.hidden_size, outputs)
-        opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
         X, Y = _changes_windows(z[:n_train - 1], setting.window, outputs, setting.stride)
-        for _ in range(setting.steps):
-            loss = torch.mean((model(X)[0] - Y) ** 2)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+        task = loop.objective(lambda batch, model=model: torch.mean((model(batch[0])[0] - batch[1]) ** 2), model=model)
+        loop.train(task, lambda rng, batch=(X, Y): batch, setting, seed, label=kind, clip=None)    # full batch
         with torch.no_grad():
             y, state = model(ctx)
             if outputs == Hz:
@@ -337,7 +310,7 @@ PLANT_STUDY = PlantSetting(seeds=(0, 1, 2, 3, 4, 5, 6, 7))                  # si
 
 def plant_data(setting: PlantSetting):
     """((u, y) training run, (u, y) held-out run), each (K,) with y[k+1] the plant's response to u[k]."""
-    from .data.narendra import plant, training_input
+    from ..data.narendra import plant, training_input
 
     if setting.train_input_seed == setting.test_input_seed:
         raise ValueError("the held-out input must come from another seed than the training input; got "
@@ -353,7 +326,7 @@ def fit_arx(y, u, output_lags: int, input_lags: int):
     """Least-squares ARX model with intercept, y(k+1) = [y(k), ..., y(k-q_y+1), u(k), ..., u(k-q_u+1), 1] a,
     on one run y (K,), u (K,). Returns a (q_y + q_u + 1,) in that order (the regressors of
     :func:`rnncourse.scratch.lagged_regressors`)."""
-    from .scratch import lagged_regressors
+    from ..scratch import lagged_regressors
 
     r, target = lagged_regressors(np.asarray(y, float)[:, None, None], np.asarray(u, float)[:, None, None],
                                   output_lags, input_lags)
@@ -394,26 +367,35 @@ def fit_plant_lstm(setting: PlantSetting, y, u, seed: int = 0):
     """Train the LSTM forecaster (:class:`Forecaster`, reading x_k = [y(k)/s, u(k)], emitting y(k+1)/s with s
     the training run's standard deviation of y) with teacher forcing on random windows of the training run.
     Returns (model, s, final minibatch loss)."""
-    from .progress import progress
-
     scale = float(np.std(y))
     torch.manual_seed(seed)
     model = Forecaster(setting.hidden_size, 1, inputs=2)
     X = torch.tensor(np.stack([y[:-1] / scale, u[:-1]], -1)[:, None], dtype=torch.float32)    # (K-1, 1, 2)
     Y = torch.tensor(y[1:, None, None] / scale, dtype=torch.float32)                         # (K-1, 1, 1)
-    opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, setting.steps)
-    rng, W, b = np.random.default_rng(seed), setting.window, setting.burn_in
-    for _ in progress(range(setting.steps), desc="plant LSTM"):
+    W, b = setting.window, setting.burn_in
+
+    def windows(rng):
         starts = rng.integers(0, X.shape[0] - W, size=setting.batch_size)
-        xb = torch.cat([X[s:s + W] for s in starts], 1)
-        yb = torch.cat([Y[s:s + W] for s in starts], 1)
-        loss = torch.mean((model(xb)[0][b:] - yb[b:]) ** 2)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        return torch.cat([X[s:s + W] for s in starts], 1), torch.cat([Y[s:s + W] for s in starts], 1)
+
+    task = loop.objective(lambda batch: torch.mean((model(batch[0])[0][b:] - batch[1][b:]) ** 2), model=model)
+    lrs = cosine_lrs(setting.lr, setting.steps)
+    run = loop.train(task, windows, setting, seed, label="plant LSTM", clip=None, schedule=lambda step: lrs[step - 1])
+    return model, scale, run.loss[-1]
+
+
+def cosine_lrs(lr: float, steps: int) -> list:
+    """The learning rate of each of ``steps`` steps under torch's CosineAnnealingLR(T_max=steps) from ``lr``
+    down to 0, exactly as the scheduler computes them (its recursive form differs from the closed form in the
+    last bits)."""
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    lrs = []
+    for _ in range(steps):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()                                   # the scheduler expects a step first
         schedule.step()
-    return model, scale, loss.item()
+    return lrs
 
 
 @torch.no_grad()
@@ -486,57 +468,11 @@ EEG_PAGE = EEGSetting()                                                      # b
 EEG_STUDY = EEGSetting(seeds=(0, 1, 2, 3, 4))                              # signals_seeds.py, claims test
 
 
-class ConvOnly(torch.nn.Module):
-    """Two 1-D convolutions over time (ReLU), global average over time, linear read-out: x (B, T, C) -> (B, 3)."""
-
-    def __init__(self, channels: int = 8, features: int = 16):
-        super().__init__()
-        self.conv1 = torch.nn.Conv1d(channels, features, 9)
-        self.conv2 = torch.nn.Conv1d(features, features, 5)
-        self.out = torch.nn.Linear(features, 3)
-
-    def forward(self, x):
-        a = torch.relu(self.conv2(torch.relu(self.conv1(x.transpose(1, 2)))))
-        return self.out(a.mean(dim=2))
-
-
-class RecurrentOnly(torch.nn.Module):
-    """An LSTM over the raw samples, linear read-out of its last state: x (B, T, C) -> (B, 3)."""
-
-    def __init__(self, channels: int = 8, hidden: int = 20):
-        super().__init__()
-        self.lstm = torch.nn.LSTM(channels, hidden, batch_first=True)
-        self.out = torch.nn.Linear(hidden, 3)
-
-    def forward(self, x):
-        return self.out(self.lstm(x)[0][:, -1])
-
-
-class RecurrentConv(torch.nn.Module):
-    """Bashivan et al. (2016) in one dimension: per window of ``window`` samples a convolution over time
-    (ReLU) averaged over the window (a learned band-power feature per window), then an LSTM over the
-    windows and a linear read-out of its last state: x (B, T, C) -> (B, 3)."""
-
-    def __init__(self, channels: int = 8, features: int = 16, hidden: int = 10, window: int = 20):
-        super().__init__()
-        self.window = window
-        self.conv = torch.nn.Conv1d(channels, features, 9)
-        self.lstm = torch.nn.LSTM(features, hidden, batch_first=True)
-        self.out = torch.nn.Linear(hidden, 3)
-
-    def forward(self, x):
-        B, T, C = x.shape
-        W = T // self.window
-        frames = x[:, :W * self.window].reshape(B * W, self.window, C).transpose(1, 2)
-        feats = torch.relu(self.conv(frames)).mean(dim=2).reshape(B, W, -1)
-        return self.out(self.lstm(feats)[0][:, -1])
-
-
 EEG_MODELS = {"conv-only": ConvOnly, "recurrent-only": RecurrentOnly, "recurrent-convolutional": RecurrentConv}
 
 
 def eeg_data(setting: EEGSetting):
-    from .data.eeg import synthetic_eeg
+    from ..data.eeg import synthetic_eeg
     x, y = synthetic_eeg(setting.n_train + setting.n_test, seed=0)
     x = x / x[:setting.n_train].std()
     n = setting.n_train
@@ -554,14 +490,10 @@ def eeg_comparison(setting: EEGSetting = EEG_PAGE, seed: int = 0, data=None, mod
         torch.manual_seed(seed)
         model = cls(window=setting.window) if cls is RecurrentConv else cls()
         sizes[name] = sum(p.numel() for p in model.parameters())
-        opt = torch.optim.Adam(model.parameters(), lr=setting.lr)
-        rng = np.random.default_rng(seed)
-        for _ in range(setting.steps):
-            idx = torch.from_numpy(rng.choice(len(Ytr), setting.batch_size, replace=False))
-            loss = torch.nn.functional.cross_entropy(model(Xtr[idx]), Ytr[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+        task = loop.objective(lambda idx, model=model: torch.nn.functional.cross_entropy(model(Xtr[idx]), Ytr[idx]),
+                              model=model)
+        loop.train(task, lambda rng: torch.from_numpy(rng.choice(len(Ytr), setting.batch_size, replace=False)),
+                   setting, seed, label=name, clip=None)
         with torch.no_grad():
             accuracy[name] = float((model(Xte).argmax(1).numpy() == yte).mean())
     return {"accuracy": accuracy, "parameters": sizes}
@@ -594,7 +526,7 @@ def ship_captioner(name: str, script: str, seed: int = 0) -> dict:
     import dataclasses
     import datetime
 
-    from . import pretrained
+    from .. import pretrained
 
     setting = SHIPPED_CAPTIONERS[name]
     commit = pretrained.git_commit()                      # the code that trains, before anything can change
