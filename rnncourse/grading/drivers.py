@@ -4,10 +4,16 @@ Each driver takes the student's namespace and the inputs (a dict of float64 arra
 a dict of arrays. Caches are opaque: the driver calls the student's forward, then the student's backward
 with that cache, inside the child. Nothing here imports reference code, and nothing here decides a verdict.
 A missing key or a wrong return type raises ``DriverError`` with a message for the student.
+
+Where a part builds on an earlier one, its test feeds the earlier part's reference values: a cache given
+as arrays (the exercise fixes the cache's layout), and sealed answers of the earlier function for the calls
+a right later function makes (``replay``), so that a bug in the earlier part costs only that part.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from . import replay
 
 
 class DriverError(Exception):
@@ -88,9 +94,29 @@ def rnn_backward_truncated(ns, inp):
 
 
 # ---- lstm-backward -----------------------------------------------------------------------------
+# The exercise fixes the cache of one step (Part 1), so that Parts 5 and 6 can be fed the reference's:
+LSTM_CACHE = ("x", "h", "c", "weight_ih", "weight_hh", "i", "f", "g", "o", "tanh_c")
+
+
 def lstm_cell_forward(ns, inp):
-    out = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
-    return {"h_next": out[0], "c_next": out[1]}
+    h_next, c_next, cache = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
+    if not isinstance(cache, tuple) or len(cache) != len(LSTM_CACHE):
+        got = f"a tuple of length {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
+        raise DriverError(f"lstm_cell_forward's cache must be the tuple ({', '.join(LSTM_CACHE)}) of Part 1 "
+                          f"(Parts 5 and 6 are graded with caches in that layout); got {got}")
+    return {"h_next": h_next, "c_next": c_next, **{f"cache_{k}": v for k, v in zip(LSTM_CACHE, cache)}}
+
+
+def _lstm_step_cache(inp, t=None):
+    """The exercise's cache of one step built from the grader's arrays (Part 5: cache_i ...; Part 6: step t of
+    the (T, B, H) arrays cache_h, cache_c, cache_i, ...); the student's forward is not run."""
+    def item(k):
+        if k.startswith("weight"):
+            return inp[k]
+        if t is None:
+            return inp[k] if k in ("x", "h", "c") else inp[f"cache_{k}"]
+        return inp["x"][t] if k == "x" else inp[f"cache_{k}"][t]
+    return tuple(item(k) for k in LSTM_CACHE)
 
 
 def lstm_output_backward(ns, inp):
@@ -109,13 +135,13 @@ def lstm_gates_backward(ns, inp):
 
 
 def lstm_cell_backward(ns, inp):
-    _, _, cache = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
-    grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], cache)
+    grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], _lstm_step_cache(inp))
     return _grads(grads, ("x", "h", "c") + PARAMS, "lstm_cell_backward")
 
 
 def lstm_backward(ns, inp):
-    hs, c_last, cache = _call(ns, "lstm_forward", (inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3)
+    hs, c_last, _ = _call(ns, "lstm_forward", (inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3)
+    cache = [_lstm_step_cache(inp, t) for t in range(inp["x"].shape[0])]
     grads = _fn(ns, "lstm_backward")(inp["dhs"], cache, inp["dc_last"])
     out = _grads(grads, ("x", "h0", "c0") + PARAMS, "lstm_backward")
     out.update(hs=hs, c_last=c_last)
@@ -374,7 +400,9 @@ def run(name: str, ns: dict, inputs: dict) -> dict:
     driver = globals().get(name)
     if driver is None or name.startswith("_") or name in ("run", "DriverError"):
         raise DriverError(f"unknown driver {name!r}")
-    outputs = driver(ns, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()})
+    plain, sealed = replay.split(inputs)
+    with replay.installed(ns, sealed):      # an earlier part's reference answers, for this call only
+        outputs = driver(ns, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in plain.items()})
     clean = {}
     for key, value in outputs.items():
         try:
