@@ -38,7 +38,8 @@ def test_torch_import_is_named_and_the_missing_functions_explained(tmp_path):
     proc = check(tmp_path / "gru.ipynb")
     assert proc.returncode == 1
     cell = jupyter_number(nb, "def gru_cell_forward(")
-    assert f"cell [{cell}]: `import torch` is not available while grading" in proc.stdout, proc.stdout
+    assert (f"cell [{cell}] (which defines `gru_cell_forward`): `import torch` is not available while grading"
+            in proc.stdout), proc.stdout
     assert "use NumPy" in proc.stdout and "refused import: `torch`" in proc.stdout
     assert "PermissionError" not in proc.stdout and sys.prefix not in proc.stdout      # no grader paths
 
@@ -57,7 +58,8 @@ def test_cell_numbers_are_jupyters(tmp_path):
     nb = nbformat.read(ROOT / "exercises" / "gru.ipynb", as_version=4)
     nbformat.write(nb, tmp_path / "gru.ipynb")
     proc = check(tmp_path / "gru.ipynb", "--part", "gru_forward")
-    assert f"(at cell [{jupyter_number(nb, 'def gru_forward(')}], line" in proc.stdout, proc.stdout
+    cell = jupyter_number(nb, 'def gru_forward(')
+    assert f"(at cell [{cell}], line 4, in `gru_forward`)" in proc.stdout, proc.stdout      # names the function
 
 
 def test_a_backward_failing_because_of_the_forward_says_so(tmp_path):
@@ -96,6 +98,7 @@ def test_failing_self_check_is_one_message_in_jupyter(tmp_path):
     assert "selfcheck.py" not in shown and "Traceback" not in shown and len(error[0].traceback) <= 3, shown
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.output_type == "stream")
     assert "FAIL gru_cell_forward" in printed and "NotImplementedError" in printed
+    assert "(raised at line 3 of `gru_cell_forward`" in printed, printed
 
 
 @pytest.fixture(autouse=True)
