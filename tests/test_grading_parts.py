@@ -5,7 +5,7 @@ Where a later part builds on an earlier one, its tests feed the reference's valu
 ``rnncourse/grading/replay.py``). Each bad submission below is the solution with one earlier function
 broken (an edit that must apply); one `rnncourse grade` run grades them all, and each must lose exactly
 that function's part. On the grader before this change the later parts failed with it (lstm-backward:
-35, 55 and 45 instead of 90, 85 and 75). A hostile submission that tries to get the reference's values
+35, 55 and 45 instead of 90, 85 and 75; gru: 20, 20 and 35 instead of 80, 80 and 65). A hostile submission that tries to get the reference's values
 out of what it is fed gains nothing.
 """
 import json
@@ -74,22 +74,37 @@ CASES = {
     # Part 5 wrong (the recurrent weights' gradient from x): Part 6's lstm_backward calls it
     "cell-backward-wrong": (variant(LSTM, "def lstm_cell_backward(", '"weight_hh": da.T @ h', '"weight_hh": da.T @ h * 2'),
                             75),
-    # Part 6 hostile, on top of a wrong Part 5: gets nothing for Part 6
+    # Part 6's backward hostile, on top of a wrong Part 5: gets nothing for it (60 = 45 + Part 6's forward tests)
     "hostile-reads-what-it-is-fed": (variant(LSTM, "def lstm_cell_backward(", '"weight_hh": da.T @ h',
-                                             '"weight_hh": da.T @ h * 2'), 45),
+                                             '"weight_hh": da.T @ h * 2'), 60),
 }
 _cells = [c for c in CASES["hostile-reads-what-it-is-fed"][0].cells if "def lstm_backward(" in c.source]
 _cells[0].source = _cells[0].source.split("def lstm_backward(")[0] + HOSTILE_BACKWARD
 
 
+GRU = "gru"
+GRU_CASES = {
+    "correct": (nbformat.read(ROOT / "solutions" / f"{GRU}.ipynb", as_version=4), 100),
+    # Part 1 wrong (z and 1 - z swapped): Part 3's gru_forward calls it
+    "cell-forward-wrong": (variant(GRU, "def gru_cell_forward(", "h_next = (1 - z) * n + z * h", "h_next = z * n + (1 - z) * h"),
+                           80),
+    # Part 1 not written at all: Parts 2-4 are still graded
+    "cell-forward-missing": (variant(GRU, "def gru_cell_forward(", "def gru_cell_forward(", "def not_done_yet("), 80),
+    # Part 2 wrong (the direct path z * dh_next into h dropped): Part 4's gru_backward calls it
+    "cell-backward-wrong": (variant(GRU, "def gru_cell_backward(", '"h": d_gh @ weight_hh + dh_next * z', '"h": d_gh @ weight_hh'),
+                            65),
+}
+ALL = {LSTM: CASES, GRU: GRU_CASES}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    return grade_notebooks({name: nb for name, (nb, _) in CASES.items()}, LSTM, tmp_path_factory, LIMITS)
+    return {name: grade_notebooks({case: nb for case, (nb, _) in cases.items()}, name, tmp_path_factory, LIMITS)
+            for name, cases in ALL.items()}
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_a_mistake_costs_only_its_own_part(graded, name):
-    results = json.loads((graded / name / "results.json").read_text())
-    feedback = (graded / name / "feedback.md").read_text()
-    assert results["score"] == pytest.approx(CASES[name][1], abs=1e-5), feedback
-
+@pytest.mark.parametrize("assignment,name", [(a, n) for a, cases in ALL.items() for n in cases])
+def test_a_mistake_costs_only_its_own_part(graded, assignment, name):
+    results = json.loads((graded[assignment] / name / "results.json").read_text())
+    feedback = (graded[assignment] / name / "feedback.md").read_text()
+    assert results["score"] == pytest.approx(ALL[assignment][name][1], abs=1e-5), feedback

@@ -73,18 +73,16 @@ def _all_tests():
 def test_what_a_fed_test_sends_is_values_and_holds_no_reference_result_in_the_clear(spec, part, test):
     inputs = test.make_inputs(specs.test_seed("public", spec.name, specs.test_id(part.name, test.name)))
     expected = test.reference(inputs)
-    assert any(k.startswith(replay.PREFIX) for k in inputs)
-    arrays = []
+    assert any(k.startswith((replay.PREFIX, "cache_")) for k in inputs)       # it is fed something
+    pool = []
     for k, v in inputs.items():
         assert isinstance(v, (np.ndarray, int, float, str)), (k, type(v))
         if isinstance(v, np.ndarray) and v.dtype.kind in "fu" and v.dtype.itemsize == 8:
-            arrays.append(v.view(np.float64) if v.dtype.kind == "u" else v)
-    for key, want in expected.items():
-        if key in ("hs", "c_last"):               # the forward's outputs: fed to the backward by design (caches)
-            continue
-        for v in arrays:
-            assert v.shape != want.shape or not np.allclose(v, want), f"{key} is among the inputs in the clear"
-
+            pool.append((v.view(np.float64) if v.dtype.kind == "u" else v).ravel())
+    pool = np.concatenate(pool)
+    for key, want in expected.items():    # not even shifted or in pieces: most of its values absent
+        found = np.isin(np.asarray(want, dtype=np.float64).ravel(), pool).mean()
+        assert found < 0.5, f"{key}: {found:.0%} of its values are among the inputs in the clear"
 
 def test_feedback_does_not_blame_a_function_whose_values_were_fed():
     spec = assignments.get("lstm-backward")

@@ -61,15 +61,42 @@ def _call(ns, name, args, n_outputs):
     return _tuple(_fn(ns, name)(*args), n_outputs, name)
 
 
-def _single_state_drivers(kind: str):
+def _cache_items(cache, names, what):
+    """The items of a cache whose layout the exercise fixes, as outputs cache_<item> (checked in the grader)."""
+    if not isinstance(cache, tuple) or len(cache) != len(names):
+        got = f"a tuple of length {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
+        raise DriverError(f"{what}'s cache must be the tuple ({', '.join(names)}) the exercise gives (the later "
+                          f"parts are graded with caches in that layout); got {got}")
+    return {f"cache_{k}": v for k, v in zip(names, cache)}
+
+
+def _fixed_cache(inp, names, t=None):
+    """A cache in the exercise's layout built from the grader's arrays: the step's x, h and weights, and the
+    other items fed as cache_<item> (for step t of a sequence: x[t], cache_h[t], cache_<item>[t])."""
+    def item(k):
+        if k.startswith(("weight", "bias")):
+            return inp[k]
+        if t is None:
+            return inp[k] if k in ("x", "h", "c") else inp[f"cache_{k}"]
+        return inp["x"][t] if k == "x" else inp[f"cache_{k}"][t]
+    return tuple(item(k) for k in names)
+
+
+def _single_state_drivers(kind: str, cache_names=None):
     """Drivers for a cell whose state is h alone (the RNN, the GRU): <kind>_cell_forward(x, h, *params)
     -> (h_next, cache), <kind>_cell_backward(dh_next, cache), <kind>_forward(x, h0, *params) -> (hs, cache),
-    <kind>_backward(dhs, cache). Backward drivers run the student's forward to get the student's cache."""
+    <kind>_backward(dhs, cache). With ``cache_names`` (the exercise fixes the cache's layout) the backward
+    drivers build the caches from the grader's arrays (each part on its own); without, they run the
+    student's forward to get the student's cache."""
     def cell_forward(ns, inp):
-        return {"h_next": _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)[0]}
+        h_next, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
+        return {"h_next": h_next, **(_cache_items(cache, cache_names, f"{kind}_cell_forward") if cache_names else {})}
 
     def cell_backward(ns, inp):
-        _, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
+        if cache_names:
+            cache = _fixed_cache(inp, cache_names)
+        else:
+            _, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
         grads = _fn(ns, f"{kind}_cell_backward")(inp["dh_next"], cache)
         return _grads(grads, ("x", "h") + PARAMS, f"{kind}_cell_backward")
 
@@ -77,18 +104,23 @@ def _single_state_drivers(kind: str):
         return {"hs": _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)[0]}
 
     def backward(ns, inp):
-        _, cache = _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)
+        cache = sequence_cache(ns, inp)
         return _grads(_fn(ns, f"{kind}_backward")(inp["dhs"], cache), ("x", "h0") + PARAMS, f"{kind}_backward")
 
-    return cell_forward, cell_backward, forward, backward
+    def sequence_cache(ns, inp):
+        if cache_names:
+            return [_fixed_cache(inp, cache_names, t) for t in range(inp["x"].shape[0])]
+        return _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)[1]
+
+    return cell_forward, cell_backward, forward, backward, sequence_cache
 
 
 # ---- rnn-bptt ----------------------------------------------------------------------------------
-rnn_cell_forward, rnn_cell_backward, rnn_forward, rnn_backward = _single_state_drivers("rnn")
+rnn_cell_forward, rnn_cell_backward, rnn_forward, rnn_backward, _rnn_cache = _single_state_drivers("rnn")
 
 
 def rnn_backward_truncated(ns, inp):
-    _, cache = _call(ns, "rnn_forward", (inp["x"], inp["h0"], *_params(inp)), 2)
+    cache = _rnn_cache(ns, inp)
     grads = _fn(ns, "rnn_backward_truncated")(inp["dhs"], cache, int(inp["k"]))
     return _grads(grads, ("x", "h0") + PARAMS, "rnn_backward_truncated")
 
@@ -100,23 +132,7 @@ LSTM_CACHE = ("x", "h", "c", "weight_ih", "weight_hh", "i", "f", "g", "o", "tanh
 
 def lstm_cell_forward(ns, inp):
     h_next, c_next, cache = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
-    if not isinstance(cache, tuple) or len(cache) != len(LSTM_CACHE):
-        got = f"a tuple of length {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
-        raise DriverError(f"lstm_cell_forward's cache must be the tuple ({', '.join(LSTM_CACHE)}) of Part 1 "
-                          f"(Parts 5 and 6 are graded with caches in that layout); got {got}")
-    return {"h_next": h_next, "c_next": c_next, **{f"cache_{k}": v for k, v in zip(LSTM_CACHE, cache)}}
-
-
-def _lstm_step_cache(inp, t=None):
-    """The exercise's cache of one step built from the grader's arrays (Part 5: cache_i ...; Part 6: step t of
-    the (T, B, H) arrays cache_h, cache_c, cache_i, ...); the student's forward is not run."""
-    def item(k):
-        if k.startswith("weight"):
-            return inp[k]
-        if t is None:
-            return inp[k] if k in ("x", "h", "c") else inp[f"cache_{k}"]
-        return inp["x"][t] if k == "x" else inp[f"cache_{k}"][t]
-    return tuple(item(k) for k in LSTM_CACHE)
+    return {"h_next": h_next, "c_next": c_next, **_cache_items(cache, LSTM_CACHE, "lstm_cell_forward")}
 
 
 def lstm_output_backward(ns, inp):
@@ -135,21 +151,24 @@ def lstm_gates_backward(ns, inp):
 
 
 def lstm_cell_backward(ns, inp):
-    grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], _lstm_step_cache(inp))
+    grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], _fixed_cache(inp, LSTM_CACHE))
     return _grads(grads, ("x", "h", "c") + PARAMS, "lstm_cell_backward")
 
 
-def lstm_backward(ns, inp):
+def lstm_forward(ns, inp):
     hs, c_last, _ = _call(ns, "lstm_forward", (inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3)
-    cache = [_lstm_step_cache(inp, t) for t in range(inp["x"].shape[0])]
+    return {"hs": hs, "c_last": c_last}
+
+
+def lstm_backward(ns, inp):
+    cache = [_fixed_cache(inp, LSTM_CACHE, t) for t in range(inp["x"].shape[0])]
     grads = _fn(ns, "lstm_backward")(inp["dhs"], cache, inp["dc_last"])
-    out = _grads(grads, ("x", "h0", "c0") + PARAMS, "lstm_backward")
-    out.update(hs=hs, c_last=c_last)
-    return out
+    return _grads(grads, ("x", "h0", "c0") + PARAMS, "lstm_backward")
 
 
 # ---- gru --------------------------------------------------------------------------------------
-gru_cell_forward, gru_cell_backward, gru_forward, gru_backward = _single_state_drivers("gru")
+GRU_CACHE = ("x", "h", "weight_ih", "weight_hh", "r", "z", "n", "gh_n")      # fixed by the exercise (Part 1)
+gru_cell_forward, gru_cell_backward, gru_forward, gru_backward, _ = _single_state_drivers("gru", GRU_CACHE)
 
 
 # ---- training ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import torch
 from rnncourse import scratch
 
 from .. import replay
+from ..drivers import LSTM_CACHE
 from ..spec import Assignment, Part
 from .common import PARAMS, cell_inputs, cell_references, params_of, sequence_inputs, tests_over_shapes
 
@@ -92,7 +93,7 @@ def ref_forward_with_cache(inp):
 
 
 # ---- each part on its own: the reference's values for the earlier parts (see grading/replay.py) ------
-CACHE = ("x", "h", "c", "weight_ih", "weight_hh", "i", "f", "g", "o", "tanh_c")
+CACHE = LSTM_CACHE
 
 
 def _step(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
@@ -151,21 +152,39 @@ def cell_backward_inputs(B, I, H):
     return make
 
 
+def _sequence_steps(inp, T):
+    """Each step of the reference over the sequence: [(arguments of lstm_cell_forward, step)]."""
+    params = params_of(inp)
+    h, c, steps = inp["h0"], inp["c0"], []
+    for t in range(T):
+        step = _step(inp["x"][t], h, c, *params)
+        steps.append(((inp["x"][t], h, c, *params), step))
+        h, c = step[2], step[3]
+    return steps
+
+
+def sequence_forward_inputs(T, B, I, H):
+    """Part 6's forward tests: a sequence's inputs and, sealed, lstm_cell_forward's answers at each step of
+    a right lstm_forward (nothing else: the states are the answer)."""
+    base = _seq_inputs(T, B, I, H)
+
+    def make(seed):
+        inp = base(seed)
+        calls = [(args, (step[2], step[3], step[0])) for args, step in _sequence_steps(inp, T)]
+        return {**inp, **_sealed({"lstm_cell_forward": calls})}
+    return make
+
+
 def sequence_backward_inputs(T, B, I, H):
-    """Part 6's inputs: a sequence's, the T step caches as (T, B, H) arrays (cache_h, cache_c, cache_i, ...),
-    and, sealed, lstm_cell_forward's answers at each step of a right lstm_forward and lstm_cell_backward's
-    at each step of a right lstm_backward (which is fed the reference's caches)."""
+    """Part 6's backward tests: a sequence's inputs, the T step caches as (T, B, H) arrays (cache_h,
+    cache_c, cache_i, ...), and, sealed, lstm_cell_backward's answers at each step of a right lstm_backward
+    given these caches."""
     base = _seq_inputs(T, B, I, H)
 
     def make(seed):
         inp = base(seed)
         params = params_of(inp)
-        h, c, steps, forward_calls = inp["h0"], inp["c0"], [], []
-        for t in range(T):
-            step = _step(inp["x"][t], h, c, *params)
-            forward_calls.append(((inp["x"][t], h, c, *params), (step[2], step[3], step[0])))
-            steps.append(step)
-            h, c = step[2], step[3]
+        steps = [step for _, step in _sequence_steps(inp, T)]
         inp.update({f"cache_{k}": np.stack([s[0][CACHE.index(k)] for s in steps]) for k in SEQUENCE_CACHE})
         backward_calls, dh, dc = [], np.zeros_like(inp["h0"]), inp["dc_last"]
         for t in reversed(range(T)):
@@ -174,8 +193,17 @@ def sequence_backward_inputs(T, B, I, H):
             grads = scratch.lstm_cell_backward(inp["dhs"][t] + dh, dc, scratch_cache)
             backward_calls.append(((inp["dhs"][t] + dh, dc, cache), grads))
             dh, dc = grads["h"], grads["c"]
-        return {**inp, **_sealed({"lstm_cell_forward": forward_calls, "lstm_cell_backward": backward_calls})}
+        return {**inp, **_sealed({"lstm_cell_backward": backward_calls})}
     return make
+
+
+def ref_sequence_forward(inp):
+    out = ref_backward(inp)
+    return {"hs": out["hs"], "c_last": out["c_last"]}
+
+
+def ref_sequence_backward(inp):
+    return {k: v for k, v in ref_backward(inp).items() if k not in ("hs", "c_last")}
 
 
 CELL_SHAPES = [(dict(B=3, I=4, H=5), False), (dict(B=1, I=6, H=2), True), (dict(B=5, I=2, H=7), True)]
@@ -198,7 +226,8 @@ ASSIGNMENT = Assignment(
              tests_over_shapes("lstm_cell_backward", cell_backward_inputs, ref_cell_backward, CELL_SHAPES),
              fed=("lstm_cell_forward", "lstm_output_backward", "lstm_cell_state_backward", "lstm_gates_backward")),
         Part("lstm_backward", 30, ("lstm_forward", "lstm_backward"),
-             tests_over_shapes("lstm_backward", sequence_backward_inputs, ref_backward, SEQ_SHAPES),
+             tests_over_shapes("lstm_forward", sequence_forward_inputs, ref_sequence_forward, SEQ_SHAPES)
+             + tests_over_shapes("lstm_backward", sequence_backward_inputs, ref_sequence_backward, SEQ_SHAPES),
              fed=("lstm_cell_forward", "lstm_cell_backward")),
     ),
 )
