@@ -5,8 +5,8 @@ Where a later part builds on an earlier one, its tests feed the reference's valu
 ``rnncourse/grading/replay.py``). Each bad submission below is the solution with one earlier function
 broken (an edit that must apply); one `rnncourse grade` run grades them all, and each must lose exactly
 that function's part. On the grader before this change the later parts failed with it (lstm-backward:
-35, 35, 55 and 45 instead of 90, 90, 85 and 75; gru: 35, 0 and 35 instead of 80, 80 and 65). A hostile submission that tries to get the reference's values
-out of what it is fed gains nothing.
+35, 35, 55 and 45 instead of 90, 90, 85 and 75; gru: 35, 0 and 35 instead of 80, 80 and 65). A hostile
+submission that tries to get the reference's values out of what it is fed gains nothing.
 """
 import json
 from pathlib import Path

@@ -4,15 +4,17 @@ A stand-in answers only the exact calls the grader sealed, and any other call wi
 function; what a test sends the child is values (no callables), and no reference result is among them in
 the clear. The pipeline (a real ``rnncourse grade`` run) is in ``test_grading_parts.py``.
 """
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from rnncourse.grading import assignments, replay
+from rnncourse.grading import spec as specs
 from rnncourse.grading.feedback import depends_on
 from rnncourse.grading.notebook import read_submission
-from rnncourse.grading import spec as specs
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _sealed_calls():

@@ -14,8 +14,16 @@ from rnncourse import scratch
 
 from ..drivers import GRU_CACHE
 from ..spec import Assignment, Part
-from .common import (cell_inputs, cell_references, fed_backward_inputs, fed_cell_backward_inputs,
-                     fed_forward_inputs, params_of, sequence_references, tests_over_shapes)
+from .common import (
+    cell_inputs,
+    cell_references,
+    fed_backward_inputs,
+    fed_cell_backward_inputs,
+    fed_forward_inputs,
+    params_of,
+    sequence_references,
+    tests_over_shapes,
+)
 
 ref_cell_forward, ref_cell_backward = cell_references(scratch.gru_cell_forward, scratch.gru_cell_backward)
 ref_forward, ref_backward = sequence_references(scratch.gru_forward, scratch.gru_backward)
