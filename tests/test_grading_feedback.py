@@ -63,12 +63,24 @@ def test_cell_numbers_are_jupyters(tmp_path):
 
 
 def test_a_backward_failing_because_of_the_forward_says_so(tmp_path):
-    # the forward transposes W_hh (h @ W_hh instead of h @ W_hh.T): the backward formula is right
+    # the forward transposes W_hh (h @ W_hh instead of h @ W_hh.T): the backward formula is right, but its
+    # test runs this forward for its cache (training's leaky cell: a part not fed the reference's cache)
+    nb = edited("solutions/training.ipynb", "def leaky_cell_forward(", lambda s: _swap(s, "h @ weight_hh.T", "h @ weight_hh"))
+    nbformat.write(nb, tmp_path / "training.ipynb")
+    proc = check(tmp_path / "training.ipynb")
+    block = proc.stdout.split("[FAIL] leaky_cell_backward", 1)[1].split("[", 1)[0]
+    assert "This test runs your `leaky_cell_forward` first, and that part failed its own tests" in block, proc.stdout
+
+
+def test_a_part_fed_the_reference_values_is_not_blamed_on_the_earlier_part(tmp_path):
+    # the same mistake in rnn-bptt: rnn_cell_backward is given the reference's cache, so it passes and
+    # nothing blames rnn_cell_forward for the later parts
     nb = edited("solutions/rnn-bptt.ipynb", "def rnn_cell_forward(", lambda s: _swap(s, "h @ weight_hh.T", "h @ weight_hh"))
     nbformat.write(nb, tmp_path / "rnn.ipynb")
     proc = check(tmp_path / "rnn.ipynb")
-    block = proc.stdout.split("[FAIL] rnn_cell_backward", 1)[1].split("[", 1)[0]
-    assert "This test runs your `rnn_cell_forward` first, and that part failed its own tests" in block, proc.stdout
+    assert "[FAIL] rnn_cell_forward" in proc.stdout and "runs your `rnn_cell_forward`" not in proc.stdout, proc.stdout
+    for part in ("rnn_cell_backward", "rnn_forward", "rnn_backward", "rnn_backward_truncated"):
+        assert f"[PASS] {part}:" in proc.stdout, proc.stdout
 
 
 def _swap(source, old, new):
