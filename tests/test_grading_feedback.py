@@ -63,13 +63,14 @@ def test_cell_numbers_are_jupyters(tmp_path):
 
 
 def test_a_backward_failing_because_of_the_forward_says_so(tmp_path):
-    # the forward transposes W_hh (h @ W_hh instead of h @ W_hh.T): the backward formula is right, but its
-    # test runs this forward for its cache (training's leaky cell: a part not fed the reference's cache)
-    nb = edited("solutions/training.ipynb", "def leaky_cell_forward(", lambda s: _swap(s, "h @ weight_hh.T", "h @ weight_hh"))
-    nbformat.write(nb, tmp_path / "training.ipynb")
-    proc = check(tmp_path / "training.ipynb")
-    block = proc.stdout.split("[FAIL] leaky_cell_backward", 1)[1].split("[", 1)[0]
-    assert "This test runs your `leaky_cell_forward` first, and that part failed its own tests" in block, proc.stdout
+    # the forward drops a bias: the backward formula is right, but its test runs this forward for its cache
+    # (narx: a part not fed the reference's cache)
+    nb = edited("solutions/narx.ipynb", "def narx_forward(", lambda s: _swap(
+        s, 'h1 = np.tanh(r @ params["weight_h1"].T + params["bias_h1"])', 'h1 = np.tanh(r @ params["weight_h1"].T)'))
+    nbformat.write(nb, tmp_path / "narx.ipynb")
+    proc = check(tmp_path / "narx.ipynb")
+    block = proc.stdout.split("[FAIL] narx_backward", 1)[1].split("[", 1)[0]
+    assert "This test runs your `narx_forward` first, and that part failed its own tests" in block, proc.stdout
 
 
 def test_a_part_fed_the_reference_values_is_not_blamed_on_the_earlier_part(tmp_path):

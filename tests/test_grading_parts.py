@@ -5,7 +5,8 @@ Where a later part builds on an earlier one, its tests feed the reference's valu
 ``rnncourse/grading/replay.py``). Each bad submission below is the solution with one earlier function
 broken (an edit that must apply); one `rnncourse grade` run grades them all, and each must lose exactly
 that function's part. On the grader before this change the later parts failed with it (lstm-backward:
-35, 35, 55 and 45 instead of 90, 90, 85 and 75; gru: 35, 0 and 35 instead of 80, 80 and 65). A hostile
+35, 35, 55 and 45 instead of 90, 90, 85 and 75; gru: 35, 0 and 35 instead of 80, 80 and 65; training: 35
+instead of 80). A hostile
 submission that tries to get the reference's values out of what it is fed gains nothing.
 """
 import json
@@ -94,7 +95,13 @@ GRU_CASES = {
     "cell-backward-wrong": (variant(GRU, "def gru_cell_backward(", '"h": d_gh @ weight_hh + dh_next * z', '"h": d_gh @ weight_hh'),
                             65),
 }
-ALL = {LSTM: CASES, GRU: GRU_CASES}
+TRAINING = "training"
+TRAINING_CASES = {
+    # Part 4 wrong (b_hh left out of a, so f is wrong too): Part 5 is given the reference's cache (35 before)
+    "leaky-forward-wrong": (variant(TRAINING, "def leaky_cell_forward(", "h @ weight_hh.T + bias_hh)", "h @ weight_hh.T)"),
+                            80),
+}
+ALL = {LSTM: CASES, GRU: GRU_CASES, TRAINING: TRAINING_CASES}
 
 
 @pytest.fixture(scope="module")

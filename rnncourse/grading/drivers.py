@@ -77,7 +77,7 @@ def _fixed_cache(inp, names, t=None):
         if k.startswith(("weight", "bias")):
             return inp[k]
         if t is None:
-            return inp[k] if k in ("x", "h", "c") else inp[f"cache_{k}"]
+            return inp[k] if k in inp else inp[f"cache_{k}"]        # the step's own inputs, else fed
         return inp["x"][t] if k == "x" else inp[f"cache_{k}"][t]
     return tuple(item(k) for k in names)
 
@@ -192,12 +192,16 @@ def normalise_spectral_radius(ns, inp):
     return {"W": _fn(ns, "normalise_spectral_radius")(inp["R"])}
 
 
+LEAKY_CACHE = ("x", "h", "weight_ih", "weight_hh", "f", "alpha")      # fixed by the exercise (Part 4)
+
+
 def leaky_cell_forward(ns, inp):
-    return {"h_next": _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)[0]}
+    h_next, cache = _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)
+    return {"h_next": h_next, **_cache_items(cache, LEAKY_CACHE, "leaky_cell_forward")}
 
 
 def leaky_cell_backward(ns, inp):
-    _, cache = _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)
+    cache = _fixed_cache({**inp, "alpha": float(inp["alpha"])}, LEAKY_CACHE)       # the student's forward is not run
     return _grads(_fn(ns, "leaky_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "leaky_cell_backward")
 
 
