@@ -22,7 +22,6 @@ differ) is not helped, and then runs the student's own earlier function, as befo
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 
 import numpy as np
@@ -104,49 +103,60 @@ def _build(form, values):
 
 
 def seal(function: str, calls) -> dict:
-    """Parent side: {input name: array} carrying the reference's results of ``calls`` to ``function``.
+    """Parent side: {input name: array} carrying the reference's results of ``calls`` to ``function``: two
+    arrays, ``replay__<function>__index`` (JSON: each call's tag, the result's layout and shapes, its offset)
+    and ``replay__<function>__data`` (every sealed float64, as uint64, end to end).
 
     calls: [(args tuple, result)], the result as the student's function returns it: an array, or tuples,
     lists and dicts of arrays."""
-    out = {}
+    index, data, offset = [], [], 0
     for r, (args, result) in enumerate(calls):
         k = key(function, args)
         if k is None:
             raise ValueError(f"replay.seal: the arguments of {function} call {r} are not arrays and numbers")
         values = []
         form = _flatten(result, values)
-        p = f"{PREFIX}{function}__{r}__"
-        out[p + "tag"] = np.array(_tag(k))
-        out[p + "form"] = np.array(json.dumps(form))
+        index.append({"tag": _tag(k), "form": form, "shapes": [list(v.shape) for v in values], "offset": offset})
         for j, v in enumerate(values):
-            out[p + f"out{j}"] = _xor(v, k, j)
-    return out
+            data.append(_xor(v, k, j).ravel())
+            offset += v.size
+    return {f"{PREFIX}{function}__index": np.array(json.dumps(index)),
+            f"{PREFIX}{function}__data": np.concatenate(data) if data else np.zeros(0, dtype=np.uint64)}
 
 
 def split(inputs: dict):
-    """(inputs without the sealed values, {function: {tag: row}}) — child side."""
-    plain, tables = {}, {}
+    """(inputs without the sealed values, {function: {tag: (row, data)}}) — child side."""
+    plain, parts = {}, {}
     for name, value in inputs.items():
-        if not name.startswith(PREFIX):
+        if name.startswith(PREFIX):
+            function, field = name[len(PREFIX):].rsplit("__", 1)
+            parts.setdefault(function, {})[field] = value
+        else:
             plain[name] = value
-            continue
-        function, r, field = name[len(PREFIX):].rsplit("__", 2)
-        tables.setdefault(function, {}).setdefault(r, {})[field] = value
-    return plain, {f: {str(row["tag"]): row for row in rows.values() if "tag" in row} for f, rows in tables.items()}
+    tables = {}
+    for function, p in parts.items():
+        data = np.asarray(p.get("data", np.zeros(0)), dtype=np.uint64).ravel()
+        tables[function] = {row["tag"]: (row, data) for row in json.loads(str(p.get("index", "[]")))}
+    return plain, tables
 
 
-def _open(row: dict, k: bytes):
-    values = []
-    for j in range(sum(1 for f in row if f.startswith("out"))):
-        sealed = np.asarray(row[f"out{j}"], dtype=np.uint64)
-        values.append(_xor(sealed.view(np.float64), k, j).view(np.float64).copy())
-    return _build(json.loads(str(row["form"])), values)
+def _open(entry, k: bytes):
+    row, data = entry
+    values, offset = [], int(row["offset"])
+    for j, shape in enumerate(row["shapes"]):
+        n = int(np.prod(shape, dtype=np.int64))
+        sealed = data[offset:offset + n].view(np.float64).reshape(shape)
+        values.append(_xor(sealed, k, j).view(np.float64).copy())
+        offset += n
+    return _build(row["form"], values)
 
 
 def _positional(own, args, kwargs):
     """The call's arguments in order (keywords placed by the student's own signature), or None."""
     if not kwargs:
         return args
+    import inspect  # only for a call with keywords: the runner starts without it
+
     try:
         bound = inspect.signature(own).bind(*args, **kwargs)
     except (TypeError, ValueError):
