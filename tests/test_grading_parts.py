@@ -6,8 +6,8 @@ Where a later part builds on an earlier one, its tests feed the reference's valu
 broken (an edit that must apply); one `rnncourse grade` run grades them all, and each must lose exactly
 that function's part. On the grader before this change the later parts failed with it (lstm-backward:
 35, 35, 55 and 45 instead of 90, 90, 85 and 75; gru: 35, 0 and 35 instead of 80, 80 and 65; training: 35
-instead of 80). A hostile
-submission that tries to get the reference's values out of what it is fed gains nothing.
+instead of 80; deep-bidirectional-recursive: 66.7 and 50 instead of 86.7 and 80). A hostile submission
+that tries to get the reference's values out of what it is fed gains nothing.
 """
 import json
 from pathlib import Path
@@ -101,7 +101,17 @@ TRAINING_CASES = {
     "leaky-forward-wrong": (variant(TRAINING, "def leaky_cell_forward(", "h @ weight_hh.T + bias_hh)", "h @ weight_hh.T)"),
                             80),
 }
-ALL = {LSTM: CASES, GRU: GRU_CASES, TRAINING: TRAINING_CASES}
+DEEP = "deep-bidirectional-recursive"
+DEEP_CASES = {
+    # Part 1 wrong (the reverse direction not run over reversed time, so its cache is wrong too; the T = 1
+    # tests are blind to it): 66.7 before
+    "birnn-forward-wrong": (variant(DEEP, "def birnn_forward(", "xin = x[::-1] if d else x", "xin = x"),
+                            100 - 20 * 2 / 3),
+    # Part 3 wrong (children swapped, so every internal state in the cache is wrong): 50 before
+    "tree-forward-wrong": (variant(DEEP, "def tree_forward(", "np.concatenate([h[left], h[right]])",
+                                   "np.concatenate([h[right], h[left]])"), 80),
+}
+ALL = {LSTM: CASES, GRU: GRU_CASES, TRAINING: TRAINING_CASES, DEEP: DEEP_CASES}
 
 
 @pytest.fixture(scope="module")

@@ -258,14 +258,29 @@ def train_stream(ns, inp):
 BIRNN_PARAMS = tuple(name + sfx for sfx in ("", "_reverse") for name in PARAMS)
 
 
+# The exercise fixes the caches (Parts 1 and 3), so that Parts 2 and 4 are given the reference's: birnn's
+# is [the forward direction's rnn_forward cache, the reverse one's] (each (x, h0, hs, weight_ih, weight_hh),
+# the reverse one over x[::-1]); the tree's is (h, children, n, weight).
+RNN_GIVEN_CACHE = ("x", "h0", "hs", "weight_ih", "weight_hh")
+TREE_CACHE = ("h", "children", "n", "weight")
+
+
 def birnn_forward(ns, inp):
     params = {k: inp[k] for k in BIRNN_PARAMS}
-    return {"out": _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)[0]}
+    out, cache = _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)
+    if not isinstance(cache, (list, tuple)) or len(cache) != 2:
+        raise DriverError("birnn_forward's cache must be the list of the two directions' rnn_forward caches "
+                          f"(forward first) the exercise gives; got {type(cache).__name__}")
+    items = {}
+    for d, direction in enumerate(cache):     # cache_<item> of each direction, renamed cache<d>_<item>
+        checked = _cache_items(direction, RNN_GIVEN_CACHE, f"birnn_forward (direction {d})")
+        items.update({f"cache{d}_{k[len('cache_'):]}": v for k, v in checked.items()})
+    return {"out": out, **items}
 
 
 def birnn_backward(ns, inp):
-    params = {k: inp[k] for k in BIRNN_PARAMS}
-    _, cache = _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)
+    cache = [(inp["x"][::-1] if d else inp["x"], inp["h0"][d], inp["cache_hs"][d], inp["weight_ih" + sfx],
+              inp["weight_hh" + sfx]) for d, sfx in enumerate(("", "_reverse"))]      # the student's forward is not run
     return _grads(_fn(ns, "birnn_backward")(inp["dout"], cache), ("x", "h0") + BIRNN_PARAMS, "birnn_backward")
 
 
@@ -274,11 +289,13 @@ def _tree_args(inp):
 
 
 def tree_forward(ns, inp):
-    return {"h": _call(ns, "tree_forward", _tree_args(inp), 2)[0]}
+    h, cache = _call(ns, "tree_forward", _tree_args(inp), 2)
+    return {"h": h, **_cache_items(cache, TREE_CACHE, "tree_forward")}
 
 
 def tree_backward(ns, inp):
-    _, cache = _call(ns, "tree_forward", _tree_args(inp), 2)
+    x, children, weight, _ = _tree_args(inp)
+    cache = (inp["cache_h"], children, x.shape[0], weight)              # the student's forward is not run
     return _grads(_fn(ns, "tree_backward")(inp["dh_root"], cache), ("x", "weight", "bias"), "tree_backward")
 # ---- seq2seq ----------------------------------------------------------------------------------
 def decoder_step(inp):
