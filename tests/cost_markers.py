@@ -38,7 +38,7 @@ DEFAULT_LIMIT = 10.0
 # Whole files whose tests are pipelines: every test in them starts subprocess graders, kernels or a venv.
 PIPELINE_FILES = {
     "test_grading.py", "test_grading_captioning.py", "test_grading_char_lm.py", "test_grading_deep.py",
-    "test_grading_seq2seq.py", "test_grader_hostile.py", "test_grader_pid_namespace.py",
+    "test_grading_seq2seq.py", "test_grading_parts.py", "test_grader_hostile.py", "test_grader_pid_namespace.py",
     "test_grader_gradescope.py", "test_package.py", "test_exercises.py", "test_grader_hardening.py",
     "test_grading_cli.py", "test_grading_pytest.py", "test_downloads.py",
 }

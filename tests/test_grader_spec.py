@@ -53,7 +53,7 @@ def test_rel_error_is_the_course_one():
 
 def test_child_side_modules_load_no_reference_code():
     code = ("import sys, rnncourse.grading.runner, rnncourse.grading.drivers, rnncourse.grading.launcher, "
-            "rnncourse.grading.fence, rnncourse.grading.pidns, rnncourse.grading.selfcheck\n"
+            "rnncourse.grading.fence, rnncourse.grading.pidns, rnncourse.grading.selfcheck, rnncourse.grading.replay\n"
             "print(sorted(m for m in sys.modules if m.startswith(('rnncourse.scratch', 'rnncourse.torch', 'torch'))))")
     out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd="/", check=True)
     assert out.stdout.strip() == "[]"

@@ -98,9 +98,11 @@ CASES = {
     "not-a-notebook": ('{"hello": "world"}', 0, "not a notebook"),
     "wrong-assignment": (nbformat.read(ROOT / "solutions" / "lstm-backward.ipynb", as_version=4), 0,
                          "is for assignment 'lstm-backward'"),
-    "syntax-error-one-cell": (_variant({"def rnn_forward(": "def rnn_forward(x, h0:\n    pass"}), 40,
+    # each part on its own: the backward parts are fed the reference's caches, so only Part 3 is lost
+    "syntax-error-one-cell": (_variant({"def rnn_forward(": "def rnn_forward(x, h0:\n    pass"}), 85,
                               "`rnn_forward` is not defined"),
-    "missing-function": (_variant({"def rnn_cell_backward(": "# I did not get to this"}), 30,
+    # Parts 4 and 5 get the reference's answers wherever they call rnn_cell_backward: only Part 2 is lost
+    "missing-function": (_variant({"def rnn_cell_backward(": "# I did not get to this"}), 75,
                          "`rnn_cell_backward` is not defined"),
     "wrong-signature": (_variant({"def rnn_backward_truncated(": swap(
         "def rnn_backward_truncated(dhs, cache, k):", "def rnn_backward_truncated(dhs, cache):\n    k = 3")}),
@@ -108,7 +110,7 @@ CASES = {
     "wrong-shape": (_variant({"def rnn_forward(": swap("return hs, cache", "return hs[:-1], cache")}),
                     85, "expected shape (6, 3, 5), got (5, 3, 5)"),
     "nan-output": (_variant({"def rnn_cell_backward(": swap(
-        '"bias_hh": da.sum(axis=0),', '"bias_hh": da.sum(axis=0) * np.nan,')}), 30, "NaN or infinite"),
+        '"bias_hh": da.sum(axis=0),', '"bias_hh": da.sum(axis=0) * np.nan,')}), 75, "NaN or infinite"),
     "inf-output": (_variant({"def rnn_forward(": swap("return hs, cache", "return hs / 0.0, cache")}),
                    85, "NaN or infinite"),
     "infinite-loop-in-function": (_variant({"def rnn_backward_truncated(": swap(
@@ -117,7 +119,7 @@ CASES = {
     "infinite-loop-at-top-level": (_variant(append=["while True:\n    pass"]), 100, "did not finish in time"),
     "allocate-50GB-at-import": (_variant(prepend=["big = np.ones(50 * 2**30 // 8)"]), 100, "MemoryError"),
     "allocate-50GB-in-function": (_variant({"def rnn_forward(": swap(
-        "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 40, "MemoryError"),
+        "    T = x.shape[0]", "    T = x.shape[0]\n    waste = np.ones(50 * 2**30 // 8)")}), 85, "MemoryError"),
     "sys-exit-at-import": (_variant(prepend=["import sys\nsys.exit(0)"]), 100, "SystemExit"),
     # Run All policy (docs/grading.md): a cell that raises, exits or ends its process is skipped, alike.
     "os-exit-at-import": (_variant(prepend=["import os\nos._exit(0)"]), 100, "ended the notebook's process"),
@@ -145,7 +147,8 @@ if out:
     "imports-reference": (_variant(prepend=["from rnncourse.scratch import rnn_cell_forward as reference_forward"],
                                    cells_edit={"def rnn_cell_forward(": swap(
                                        "    h_next = np.tanh", "    return reference_forward(x, h, weight_ih, weight_hh, bias_ih, bias_hh)\n    h_next = np.tanh")}),
-                          0, "may not use the reference implementation"),
+                          70, "may not use the reference implementation"),
+    # 70: rnn_cell_forward and rnn_forward (which calls it) score 0; the backward parts never run it (fed)
     "imports-reference-obfuscated": (_variant(prepend=["ref = __builtins__.__import__('rnncourse.' + 'scr' + 'atch', fromlist=['x'])"]),
                                      100, "PermissionError"),
     # 100: the reference cannot even be read by the child (Landlock); without Landlock the runtime module
@@ -154,10 +157,9 @@ if out:
         "    return h_next, cache",
         "    class Liar(np.ndarray):\n        def __eq__(self, other): return True\n"
         "        def __sub__(self, other): return np.zeros(self.shape)\n"
-        "    return (h_next * 0 + 7).view(Liar), cache")}), 35, "got 7"),
-    # 35 = rnn_cell_backward (25, works from the cache, which is honest) + the T=1 hidden rnn_backward test (10,
-    # which needs only h0 from the cache); every part that uses the returned 7s fails: the subclass's own
-    # __eq__/__sub__ never run in the grader, which receives plain float64 arrays.
+        "    return (h_next * 0 + 7).view(Liar), cache")}), 85, "got 7"),
+    # 85: rnn_cell_forward's tests fail (the subclass's own __eq__/__sub__ never run in the grader, which
+    # receives plain float64 arrays); the later parts are fed the reference's values (each part on its own).
 }
 
 

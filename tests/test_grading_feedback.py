@@ -38,7 +38,8 @@ def test_torch_import_is_named_and_the_missing_functions_explained(tmp_path):
     proc = check(tmp_path / "gru.ipynb")
     assert proc.returncode == 1
     cell = jupyter_number(nb, "def gru_cell_forward(")
-    assert f"cell [{cell}]: `import torch` is not available while grading" in proc.stdout, proc.stdout
+    assert (f"cell [{cell}] (which defines `gru_cell_forward`): `import torch` is not available while grading"
+            in proc.stdout), proc.stdout
     assert "use NumPy" in proc.stdout and "refused import: `torch`" in proc.stdout
     assert "PermissionError" not in proc.stdout and sys.prefix not in proc.stdout      # no grader paths
 
@@ -57,16 +58,30 @@ def test_cell_numbers_are_jupyters(tmp_path):
     nb = nbformat.read(ROOT / "exercises" / "gru.ipynb", as_version=4)
     nbformat.write(nb, tmp_path / "gru.ipynb")
     proc = check(tmp_path / "gru.ipynb", "--part", "gru_forward")
-    assert f"(at cell [{jupyter_number(nb, 'def gru_forward(')}], line" in proc.stdout, proc.stdout
+    cell = jupyter_number(nb, 'def gru_forward(')
+    assert f"(at cell [{cell}], line 4, in `gru_forward`)" in proc.stdout, proc.stdout      # names the function
 
 
 def test_a_backward_failing_because_of_the_forward_says_so(tmp_path):
-    # the forward transposes W_hh (h @ W_hh instead of h @ W_hh.T): the backward formula is right
+    # the forward drops a bias: the backward formula is right, but its test runs this forward for its cache
+    # (narx: a part not fed the reference's cache)
+    nb = edited("solutions/narx.ipynb", "def narx_forward(", lambda s: _swap(
+        s, 'h1 = np.tanh(r @ params["weight_h1"].T + params["bias_h1"])', 'h1 = np.tanh(r @ params["weight_h1"].T)'))
+    nbformat.write(nb, tmp_path / "narx.ipynb")
+    proc = check(tmp_path / "narx.ipynb")
+    block = proc.stdout.split("[FAIL] narx_backward", 1)[1].split("[", 1)[0]
+    assert "This test runs your `narx_forward` first, and that part failed its own tests" in block, proc.stdout
+
+
+def test_a_part_fed_the_reference_values_is_not_blamed_on_the_earlier_part(tmp_path):
+    # the same mistake in rnn-bptt: rnn_cell_backward is given the reference's cache, so it passes and
+    # nothing blames rnn_cell_forward for the later parts
     nb = edited("solutions/rnn-bptt.ipynb", "def rnn_cell_forward(", lambda s: _swap(s, "h @ weight_hh.T", "h @ weight_hh"))
     nbformat.write(nb, tmp_path / "rnn.ipynb")
     proc = check(tmp_path / "rnn.ipynb")
-    block = proc.stdout.split("[FAIL] rnn_cell_backward", 1)[1].split("[", 1)[0]
-    assert "This test runs your `rnn_cell_forward` first, and that part failed its own tests" in block, proc.stdout
+    assert "[FAIL] rnn_cell_forward" in proc.stdout and "runs your `rnn_cell_forward`" not in proc.stdout, proc.stdout
+    for part in ("rnn_cell_backward", "rnn_forward", "rnn_backward", "rnn_backward_truncated"):
+        assert f"[PASS] {part}:" in proc.stdout, proc.stdout
 
 
 def _swap(source, old, new):
@@ -96,6 +111,7 @@ def test_failing_self_check_is_one_message_in_jupyter(tmp_path):
     assert "selfcheck.py" not in shown and "Traceback" not in shown and len(error[0].traceback) <= 3, shown
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs if o.output_type == "stream")
     assert "FAIL gru_cell_forward" in printed and "NotImplementedError" in printed
+    assert "(raised at line 3 of `gru_cell_forward`" in printed, printed
 
 
 @pytest.fixture(autouse=True)

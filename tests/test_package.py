@@ -9,6 +9,8 @@ are not downloaded either: the environment sees exactly the distributions that t
 to those distributions in the test's environment, where torch==2.13.0 is already installed. No
 rnncourse file, no editable-install hook and no path of this repository is in that directory, so
 ``rnncourse`` can only come from the wheel; a probe cell in each notebook proves where it came from.
+The one download: the JupyterLab tests install ``jupyterlab`` (the student extra's Jupyter) from the
+package index, then run Jupyter with no network at all.
 
 The notebooks are copied from exercises/; tests/test_site.py checks that the book's download links serve
 exactly these files.
@@ -284,8 +286,9 @@ def test_check_gives_the_same_verdicts_outside_the_repository(student, kind, nam
 
 
 # ---- the student extra: every downloaded chapter notebook's header runs in the student's install ----------
-# jupyterlab is the one part of the extra this machine cannot install offline; the kernel that runs the
-# notebooks (ipykernel, nbclient) is a core dependency and is there.
+# jupyterlab is the one part of the extra not installed in the test environment (so not linked here); the
+# kernel that runs the notebooks (ipykernel, nbclient) is a core dependency and is there. The JupyterLab
+# tests below install it from the package index into a venv of their own.
 NOT_INSTALLED_HERE = {"jupyterlab"}
 STDLIB = set(sys.stdlib_module_names)
 
@@ -348,3 +351,111 @@ def test_the_librarys_data_loading_imports_run_in_the_student_install(student_ex
     lazy = _lazy_third_party_imports(student_extra["site_packages"])
     assert any("gensim" in line for line in lazy) and any("sklearn" in line for line in lazy), lazy
     _run_cells(student_extra, "data-loading", ["\n".join(lazy)], tmp_path)
+
+
+# ---- JupyterLab in the student install: the extra's Jupyter, from the package index -------------------
+# The student extra's other packages are linked from this environment (above); jupyterlab is not installed
+# here, so it comes from the package index, as it does for a student, with every linked distribution held at
+# its version (a constraints file: pip must not replace, so never delete, a linked distribution). Then
+# Jupyter's own machinery runs the notebooks with no network at all (``unshare -rn``: a network namespace
+# holding only loopback). `python -m jupyter` is jupyter_core's command (its console script belongs to the
+# linked distribution, so it is not in this venv's bin; a student's pip writes it there), which runs the
+# `jupyter-lab` and `jupyter-nbconvert` that pip installed into the student's bin.
+OFFLINE = ["unshare", "-rn", "sh", "-c", 'ip link set lo up && exec "$@"', "offline"]
+
+
+@pytest.fixture(scope="module")
+def student_lab(tmp_path_factory, dist):
+    """A fresh venv with rnncourse[student] from the wheel, jupyterlab installed from the package index."""
+    base = tmp_path_factory.mktemp("student-lab")
+    venv = _wheel_venv(base, dist["wheel"], extra="student", leave_out=NOT_INSTALLED_HERE)
+    pins = sorted(f"{metadata.Distribution.at(p).metadata['Name']}=={metadata.Distribution.at(p).version}"
+                  for p in venv["deps"].glob("*.dist-info"))
+    (base / "constraints.txt").write_text("\n".join(pins) + "\n")
+    with zipfile.ZipFile(dist["wheel"]) as zf:
+        meta = zf.read(f"rnncourse-{rnncourse.__version__}.dist-info/METADATA").decode()
+    lab = next(line.split(":", 1)[1].split(";")[0].strip() for line in meta.splitlines()
+               if line.startswith("Requires-Dist:") and canonicalize_name(line.split(":", 1)[1].split()[0].split(">")[0]) == "jupyterlab")
+    env = {k: v for k, v in os.environ.items() if k != "PIP_NO_INDEX"}
+    _ok(_run([sys.executable, "-m", "pip", "--python", venv["python"], "install", "--constraint",
+              base / "constraints.txt", lab], env=env, cwd=venv["work"]))
+    return venv
+
+
+def _offline(venv, cmd, **kwargs):
+    return _run([*OFFLINE, *cmd], env=venv["env"], cwd=kwargs.pop("cwd", venv["work"]), **kwargs)
+
+
+def test_jupyterlab_is_in_the_student_install(student_lab):
+    version = _ok(_offline(student_lab, [student_lab["python"], "-m", "jupyter", "lab", "--version"])).stdout.strip()
+    assert int(version.split(".")[0]) >= 4, version
+    probe = _ok(_offline(student_lab, [student_lab["python"], "-c", "import jupyterlab; print(jupyterlab.__file__)"]))
+    assert Path(probe.stdout.strip()).is_relative_to(student_lab["site_packages"]), probe.stdout
+
+
+def test_jupyter_runs_an_exercise_and_a_chapter_header_in_the_student_install(student_lab, tmp_path):
+    work = student_lab["work"] / "jupyter-run"
+    work.mkdir()
+    exercise = ROOT / "exercises" / "gru.ipynb"
+    shutil.copy(exercise, work / "gru.ipynb")
+    # nbconvert, as Jupyter runs a notebook: cells tagged raises-exception (the self-checks) may fail, nothing else
+    _ok(_offline(student_lab, [student_lab["python"], "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                               "gru.ipynb", "--output", "gru-executed.ipynb"], cwd=work))
+    nb = nbformat.read(work / "gru-executed.ipynb", as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and all(o.ename == "SelfCheckFailed" for o in errors), [o.ename for o in errors]
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "FAIL gru_cell_forward" in printed and "NotImplementedError" in printed, printed[-2000:]
+    # the same on a downloaded chapter's header cells (its imports and data loading)
+    page = chapter_files(numbered_only=True)[0]
+    code = [c.source for c in jupytext.read(ROOT / f"{page}.md").cells if c.cell_type == "code"]
+    header = nbformat.v4.new_notebook()
+    header.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    header.cells = [nbformat.v4.new_code_cell(code[0]), nbformat.v4.new_code_cell("\n".join(_imports(code))),
+                    nbformat.v4.new_code_cell("import rnncourse, sys; print(rnncourse.__file__); print(sys.executable)")]
+    nbformat.write(header, work / "chapter.ipynb")
+    _ok(_offline(student_lab, [student_lab["python"], "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                               "chapter.ipynb", "--output", "chapter-executed.ipynb"], cwd=work))
+    out = nbformat.read(work / "chapter-executed.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
+    assert Path(out[0]).is_relative_to(student_lab["site_packages"]) and Path(out[1]).parent == student_lab["bin"], out
+
+
+def test_jupyterlab_server_starts_serves_the_lab_and_stops(student_lab):
+    script = student_lab["work"] / "lab_start_stop.py"
+    script.write_text(LAB_START_STOP)
+    proc = _ok(_offline(student_lab, [student_lab["python"], script]))
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["status"] == 200 and report["lab"] == 200 and "JupyterLab" in report["title"], report
+    assert report["returncode"] == 0, report
+
+
+# Run inside the network namespace: start `jupyter lab` on loopback, ask it for /api/status and /lab, shut it down.
+LAB_START_STOP = r"""
+import json, re, socket, subprocess, sys, time, urllib.request
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+token = "t0k3n"
+lab = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+                        f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0",
+                        "--allow-root"],       # uid 0 inside `unshare -r`'s user namespace
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+base, report = f"http://127.0.0.1:{port}", {}
+for _ in range(240):
+    try:
+        with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as r:
+            report["status"] = r.status
+        break
+    except OSError:
+        if lab.poll() is not None:
+            break
+        time.sleep(0.5)
+if "status" not in report:
+    lab.kill()
+    sys.exit("jupyter lab did not answer:\n" + lab.communicate()[1][-3000:])
+with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=30) as r:
+    report["lab"] = r.status
+    report["title"] = (re.search(r"<title>(.*?)</title>", r.read().decode()) or [None, ""])[1]
+# stop it as JupyterLab's File > Shut Down does: POST /api/shutdown; the server then exits by itself
+urllib.request.urlopen(urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST"), timeout=30)
+report["returncode"] = lab.wait(timeout=60)
+print(json.dumps(report))
+"""

@@ -4,10 +4,16 @@ Each driver takes the student's namespace and the inputs (a dict of float64 arra
 a dict of arrays. Caches are opaque: the driver calls the student's forward, then the student's backward
 with that cache, inside the child. Nothing here imports reference code, and nothing here decides a verdict.
 A missing key or a wrong return type raises ``DriverError`` with a message for the student.
+
+Where a part builds on an earlier one, its test feeds the earlier part's reference values: a cache given
+as arrays (the exercise fixes the cache's layout), and sealed answers of the earlier function for the calls
+a right later function makes (``replay``), so that a bug in the earlier part costs only that part.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from . import replay
 
 
 class DriverError(Exception):
@@ -55,15 +61,42 @@ def _call(ns, name, args, n_outputs):
     return _tuple(_fn(ns, name)(*args), n_outputs, name)
 
 
-def _single_state_drivers(kind: str):
+def _cache_items(cache, names, what):
+    """The items of a cache whose layout the exercise fixes, as outputs cache_<item> (checked in the grader)."""
+    if not isinstance(cache, tuple) or len(cache) != len(names):
+        got = f"a tuple of length {len(cache)}" if isinstance(cache, tuple) else type(cache).__name__
+        raise DriverError(f"{what}'s cache must be the tuple ({', '.join(names)}) the exercise gives (the later "
+                          f"parts are graded with caches in that layout); got {got}")
+    return {f"cache_{k}": v for k, v in zip(names, cache)}
+
+
+def _fixed_cache(inp, names, t=None):
+    """A cache in the exercise's layout built from the grader's arrays: the step's x, h and weights, and the
+    other items fed as cache_<item> (for step t of a sequence: x[t], cache_h[t], cache_<item>[t])."""
+    def item(k):
+        if k.startswith(("weight", "bias")):
+            return inp[k]
+        if t is None:
+            return inp[k] if k in inp else inp[f"cache_{k}"]        # the step's own inputs, else fed
+        return inp["x"][t] if k == "x" else inp[f"cache_{k}"][t]
+    return tuple(item(k) for k in names)
+
+
+def _single_state_drivers(kind: str, cache_names=None):
     """Drivers for a cell whose state is h alone (the RNN, the GRU): <kind>_cell_forward(x, h, *params)
     -> (h_next, cache), <kind>_cell_backward(dh_next, cache), <kind>_forward(x, h0, *params) -> (hs, cache),
-    <kind>_backward(dhs, cache). Backward drivers run the student's forward to get the student's cache."""
+    <kind>_backward(dhs, cache). With ``cache_names`` (the exercise fixes the cache's layout) the backward
+    drivers build the caches from the grader's arrays (each part on its own); without, they run the
+    student's forward to get the student's cache."""
     def cell_forward(ns, inp):
-        return {"h_next": _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)[0]}
+        h_next, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
+        return {"h_next": h_next, **(_cache_items(cache, cache_names, f"{kind}_cell_forward") if cache_names else {})}
 
     def cell_backward(ns, inp):
-        _, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
+        if cache_names:
+            cache = _fixed_cache(inp, cache_names)
+        else:
+            _, cache = _call(ns, f"{kind}_cell_forward", (inp["x"], inp["h"], *_params(inp)), 2)
         grads = _fn(ns, f"{kind}_cell_backward")(inp["dh_next"], cache)
         return _grads(grads, ("x", "h") + PARAMS, f"{kind}_cell_backward")
 
@@ -71,26 +104,36 @@ def _single_state_drivers(kind: str):
         return {"hs": _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)[0]}
 
     def backward(ns, inp):
-        _, cache = _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)
+        cache = sequence_cache(ns, inp)
         return _grads(_fn(ns, f"{kind}_backward")(inp["dhs"], cache), ("x", "h0") + PARAMS, f"{kind}_backward")
 
-    return cell_forward, cell_backward, forward, backward
+    def sequence_cache(ns, inp):
+        if cache_names:
+            return [_fixed_cache(inp, cache_names, t) for t in range(inp["x"].shape[0])]
+        return _call(ns, f"{kind}_forward", (inp["x"], inp["h0"], *_params(inp)), 2)[1]
+
+    return cell_forward, cell_backward, forward, backward, sequence_cache
 
 
 # ---- rnn-bptt ----------------------------------------------------------------------------------
-rnn_cell_forward, rnn_cell_backward, rnn_forward, rnn_backward = _single_state_drivers("rnn")
+RNN_CACHE = ("x", "h", "weight_ih", "weight_hh", "h_next")      # fixed by the exercise (Part 1)
+rnn_cell_forward, rnn_cell_backward, rnn_forward, rnn_backward, _rnn_cache = _single_state_drivers("rnn", RNN_CACHE)
 
 
 def rnn_backward_truncated(ns, inp):
-    _, cache = _call(ns, "rnn_forward", (inp["x"], inp["h0"], *_params(inp)), 2)
+    cache = _rnn_cache(ns, inp)
     grads = _fn(ns, "rnn_backward_truncated")(inp["dhs"], cache, int(inp["k"]))
     return _grads(grads, ("x", "h0") + PARAMS, "rnn_backward_truncated")
 
 
 # ---- lstm-backward -----------------------------------------------------------------------------
+# The exercise fixes the cache of one step (Part 1), so that Parts 5 and 6 can be fed the reference's:
+LSTM_CACHE = ("x", "h", "c", "weight_ih", "weight_hh", "i", "f", "g", "o", "tanh_c")
+
+
 def lstm_cell_forward(ns, inp):
-    out = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
-    return {"h_next": out[0], "c_next": out[1]}
+    h_next, c_next, cache = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
+    return {"h_next": h_next, "c_next": c_next, **_cache_items(cache, LSTM_CACHE, "lstm_cell_forward")}
 
 
 def lstm_output_backward(ns, inp):
@@ -109,21 +152,24 @@ def lstm_gates_backward(ns, inp):
 
 
 def lstm_cell_backward(ns, inp):
-    _, _, cache = _call(ns, "lstm_cell_forward", (inp["x"], inp["h"], inp["c"], *_params(inp)), 3)
-    grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], cache)
+    grads = _fn(ns, "lstm_cell_backward")(inp["dh_next"], inp["dc_next"], _fixed_cache(inp, LSTM_CACHE))
     return _grads(grads, ("x", "h", "c") + PARAMS, "lstm_cell_backward")
 
 
+def lstm_forward(ns, inp):
+    hs, c_last, _ = _call(ns, "lstm_forward", (inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3)
+    return {"hs": hs, "c_last": c_last}
+
+
 def lstm_backward(ns, inp):
-    hs, c_last, cache = _call(ns, "lstm_forward", (inp["x"], inp["h0"], inp["c0"], *_params(inp)), 3)
+    cache = [_fixed_cache(inp, LSTM_CACHE, t) for t in range(inp["x"].shape[0])]
     grads = _fn(ns, "lstm_backward")(inp["dhs"], cache, inp["dc_last"])
-    out = _grads(grads, ("x", "h0", "c0") + PARAMS, "lstm_backward")
-    out.update(hs=hs, c_last=c_last)
-    return out
+    return _grads(grads, ("x", "h0", "c0") + PARAMS, "lstm_backward")
 
 
 # ---- gru --------------------------------------------------------------------------------------
-gru_cell_forward, gru_cell_backward, gru_forward, gru_backward = _single_state_drivers("gru")
+GRU_CACHE = ("x", "h", "weight_ih", "weight_hh", "r", "z", "n", "gh_n")      # fixed by the exercise (Part 1)
+gru_cell_forward, gru_cell_backward, gru_forward, gru_backward, _ = _single_state_drivers("gru", GRU_CACHE)
 
 
 # ---- training ---------------------------------------------------------------------------------
@@ -146,12 +192,16 @@ def normalise_spectral_radius(ns, inp):
     return {"W": _fn(ns, "normalise_spectral_radius")(inp["R"])}
 
 
+LEAKY_CACHE = ("x", "h", "weight_ih", "weight_hh", "f", "alpha")      # fixed by the exercise (Part 4)
+
+
 def leaky_cell_forward(ns, inp):
-    return {"h_next": _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)[0]}
+    h_next, cache = _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)
+    return {"h_next": h_next, **_cache_items(cache, LEAKY_CACHE, "leaky_cell_forward")}
 
 
 def leaky_cell_backward(ns, inp):
-    _, cache = _call(ns, "leaky_cell_forward", (inp["x"], inp["h"], *_params(inp), float(inp["alpha"])), 2)
+    cache = _fixed_cache({**inp, "alpha": float(inp["alpha"])}, LEAKY_CACHE)       # the student's forward is not run
     return _grads(_fn(ns, "leaky_cell_backward")(inp["dh_next"], cache), ("x", "h") + PARAMS, "leaky_cell_backward")
 
 
@@ -208,14 +258,29 @@ def train_stream(ns, inp):
 BIRNN_PARAMS = tuple(name + sfx for sfx in ("", "_reverse") for name in PARAMS)
 
 
+# The exercise fixes the caches (Parts 1 and 3), so that Parts 2 and 4 are given the reference's: birnn's
+# is [the forward direction's rnn_forward cache, the reverse one's] (each (x, h0, hs, weight_ih, weight_hh),
+# the reverse one over x[::-1]); the tree's is (h, children, n, weight).
+RNN_GIVEN_CACHE = ("x", "h0", "hs", "weight_ih", "weight_hh")
+TREE_CACHE = ("h", "children", "n", "weight")
+
+
 def birnn_forward(ns, inp):
     params = {k: inp[k] for k in BIRNN_PARAMS}
-    return {"out": _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)[0]}
+    out, cache = _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)
+    if not isinstance(cache, (list, tuple)) or len(cache) != 2:
+        raise DriverError("birnn_forward's cache must be the list of the two directions' rnn_forward caches "
+                          f"(forward first) the exercise gives; got {type(cache).__name__}")
+    items = {}
+    for d, direction in enumerate(cache):     # cache_<item> of each direction, renamed cache<d>_<item>
+        checked = _cache_items(direction, RNN_GIVEN_CACHE, f"birnn_forward (direction {d})")
+        items.update({f"cache{d}_{k[len('cache_'):]}": v for k, v in checked.items()})
+    return {"out": out, **items}
 
 
 def birnn_backward(ns, inp):
-    params = {k: inp[k] for k in BIRNN_PARAMS}
-    _, cache = _call(ns, "birnn_forward", (inp["x"], inp["h0"], params), 2)
+    cache = [(inp["x"][::-1] if d else inp["x"], inp["h0"][d], inp["cache_hs"][d], inp["weight_ih" + sfx],
+              inp["weight_hh" + sfx]) for d, sfx in enumerate(("", "_reverse"))]      # the student's forward is not run
     return _grads(_fn(ns, "birnn_backward")(inp["dout"], cache), ("x", "h0") + BIRNN_PARAMS, "birnn_backward")
 
 
@@ -224,11 +289,13 @@ def _tree_args(inp):
 
 
 def tree_forward(ns, inp):
-    return {"h": _call(ns, "tree_forward", _tree_args(inp), 2)[0]}
+    h, cache = _call(ns, "tree_forward", _tree_args(inp), 2)
+    return {"h": h, **_cache_items(cache, TREE_CACHE, "tree_forward")}
 
 
 def tree_backward(ns, inp):
-    _, cache = _call(ns, "tree_forward", _tree_args(inp), 2)
+    x, children, weight, _ = _tree_args(inp)
+    cache = (inp["cache_h"], children, x.shape[0], weight)              # the student's forward is not run
     return _grads(_fn(ns, "tree_backward")(inp["dh_root"], cache), ("x", "weight", "bias"), "tree_backward")
 # ---- seq2seq ----------------------------------------------------------------------------------
 def decoder_step(inp):
@@ -374,7 +441,9 @@ def run(name: str, ns: dict, inputs: dict) -> dict:
     driver = globals().get(name)
     if driver is None or name.startswith("_") or name in ("run", "DriverError"):
         raise DriverError(f"unknown driver {name!r}")
-    outputs = driver(ns, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()})
+    plain, sealed = replay.split(inputs)
+    with replay.installed(ns, sealed):      # an earlier part's reference answers, for this call only
+        outputs = driver(ns, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in plain.items()})
     clean = {}
     for key, value in outputs.items():
         try:

@@ -3,13 +3,15 @@
 ``polish(result, assignment, path)`` rewrites a graded Result's messages:
 
 * cell numbers as Jupyter shows them after Run All (the grader counts only the cells it runs, so its
-  ``<cell 4>`` can be Jupyter's ``[6]``);
+  ``<cell 4>`` can be Jupyter's ``[6]``), and a note about a cell names the graded functions it defines
+  (an error inside a call names the function it was raised in);
 * a refused import (torch, matplotlib, ...: under Landlock the child cannot read them) named as such,
   instead of a PermissionError holding the grader's paths; a test that then fails with a NameError says
   why;
 * a failed test of a part that runs another graded function first (a backward runs the student's forward
   to get its cache; a sequence function calls the student's cell function) says so, and names that
-  part when it failed its own tests: "fix that part first; this one may be right".
+  part when it failed its own tests: "fix that part first; this one may be right". Functions the part's
+  tests are fed the reference's values for (``Part.fed``) are not named: they cannot have caused it.
 
 The call graph is read from the submission's own source (``ast``, never executed), so it names only the
 calls the student's code really makes.
@@ -63,8 +65,9 @@ def _hide_paths(text: str) -> str:
     return text
 
 
-def calls(cells: list, functions) -> dict:
-    """{graded function: graded functions it calls, directly or through each other}, from the source."""
+def calls(cells: list, functions, closure: bool = True) -> dict:
+    """{graded function: graded functions it calls, directly or (``closure``) through each other}, from the
+    source."""
     functions = set(functions)
     direct = {f: set() for f in functions}
     for source in cells:
@@ -76,7 +79,9 @@ def calls(cells: list, functions) -> dict:
             if isinstance(node, ast.FunctionDef) and node.name in functions:
                 direct[node.name] = {c.func.id for c in ast.walk(node) if isinstance(c, ast.Call)
                                      and isinstance(c.func, ast.Name) and c.func.id in functions - {node.name}}
-    closure = {}
+    if not closure:
+        return direct
+    reach = {}
     for f in functions:
         seen, todo = set(), list(direct[f])
         while todo:
@@ -84,19 +89,32 @@ def calls(cells: list, functions) -> dict:
             if g not in seen:
                 seen.add(g)
                 todo += direct.get(g, ())
-        closure[f] = seen
-    return closure
+        reach[f] = seen
+    return reach
+
+
+def _defines(cells: list, k: int, functions) -> list:
+    """The graded functions the grader's k-th cell (1-based) defines, from its source."""
+    try:
+        tree = ast.parse(cells[k - 1]) if 1 <= k <= len(cells) else None
+    except (SyntaxError, ValueError):
+        return []
+    return [n.name for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef) and n.name in functions]
 
 
 def depends_on(assignment, cells: list) -> dict:
     """{part name: [earlier graded functions its tests run besides the part's own]}: the functions the part's
     driver calls (Part.functions, e.g. the forward before a backward) and those they call in this notebook."""
-    graph = calls(cells, assignment.functions)
+    direct = calls(cells, assignment.functions, closure=False)
     out = {}
     for part in assignment.parts:
-        used = set(part.functions)
-        for f in part.functions:
-            used |= graph.get(f, set())
+        fed = set(getattr(part, "fed", ()))
+        used, todo = set(), [f for f in part.functions if f not in fed]
+        while todo:                        # what the part's functions call, not through a fed function
+            f = todo.pop()
+            if f not in used:
+                used.add(f)
+                todo += [g for g in direct.get(f, ()) if g not in fed]
         others = [f for f in assignment.functions if f in used and f != part.name]
         if others:
             out[part.name] = others
@@ -108,11 +126,16 @@ def polish(result, assignment, path):
     from .notebook import NotebookError, read_submission
 
     numbers = _graded_cell_numbers(path)
+    try:
+        cells = read_submission(path).cells
+    except NotebookError:
+        cells = []
     refused = {}
     notes = []
     for note in result.notes:
         module = _refused_import(note)
         m = _CELL_NOTE.match(note)
+        defined = _defines(cells, int(m.group(1)), assignment.functions) if m else []
         if module and m:
             cell = numbers[int(m.group(1)) - 1] if 1 <= int(m.group(1)) <= len(numbers) else m.group(1)
             refused[module] = cell
@@ -122,12 +145,10 @@ def polish(result, assignment, path):
                     f"their own (or remove them) before you hand in.")
         else:
             note = _renumber(note, numbers, _CELL_NOTE, "cell [{}]:")
+        if defined:                      # which graded function(s) that cell holds, so which parts it costs
+            note = note.replace(":", f" (which defines {', '.join(f'`{f}`' for f in defined)}):", 1)
         notes.append(_hide_paths(note))
     result.notes = notes
-    try:
-        cells = read_submission(path).cells
-    except NotebookError:
-        cells = []
     deps = depends_on(assignment, cells) if cells else {}
     part_of = {p.name: p.name for p in assignment.parts}
     failed_parts = {t.part for t in result.tests if t.score < t.max_score}

@@ -108,7 +108,8 @@ def main(argv=None) -> None:
             reply.update(ok=False, error=str(exc)[:MAX_MESSAGE])
         except BaseException as exc:  # noqa: BLE001
             tb = traceback.extract_tb(exc.__traceback__)
-            where = next((f"{f.filename}, line {f.lineno}" for f in reversed(tb) if f.filename.startswith("<cell")), "")
+            where = next((f"{f.filename}, line {f.lineno}" + (f", in `{f.name}`" if f.name != "<module>" else "")
+                          for f in reversed(tb) if f.filename.startswith("<cell")), "")
             reply.update(ok=False, error=_describe(exc) + (f" (at {where})" if where else ""))
         finally:
             if os.getpid() != pid:

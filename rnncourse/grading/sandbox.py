@@ -53,7 +53,8 @@ N_UIDS = 64
 LOCK_DIR = "/tmp/rnncourse-uid-locks"
 PACKAGE = Path(__file__).resolve().parents[1]                  # rnncourse/
 CHILD_MODULES = ("__init__.py", "grading/__init__.py", "grading/runner.py", "grading/drivers.py",
-                 "grading/launcher.py", "grading/fence.py", "grading/pidns.py", "grading/selfcheck.py")
+                 "grading/launcher.py", "grading/fence.py", "grading/pidns.py", "grading/selfcheck.py",
+                 "grading/replay.py")
 
 
 @dataclass

@@ -14,7 +14,10 @@ _PACKAGE = str(Path(__file__).resolve().parents[1])
 def _describe(exc: BaseException) -> str:
     """'NotImplementedError: ... (raised at line 7: `raise ...`)', pointing into the student's code."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_PACKAGE)]
-    where = f" (raised at line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
+    where = ""
+    if frames and frames[-1].line:
+        inside = f" of `{frames[-1].name}`" if frames[-1].name != "<module>" else ""
+        where = f" (raised at line {frames[-1].lineno}{inside}: `{frames[-1].line}`)"
     return f"your code raised {type(exc).__name__}: {exc}{where}"
 
 

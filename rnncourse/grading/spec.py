@@ -32,6 +32,10 @@ class Part:
     points: float
     functions: tuple                              # student functions this part grades
     tests: tuple
+    # Earlier graded functions whose reference values this part's tests feed (a cache given as arrays, or
+    # their answers sealed for the calls a right function makes: grading/replay.py), so that a mistake in
+    # them does not cost this part. Feedback does not blame them for this part's failures.
+    fed: tuple = ()
 
 
 @dataclass(frozen=True)

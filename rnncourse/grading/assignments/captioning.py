@@ -5,11 +5,16 @@ References (grader side only): torch.nn.LSTMCell in float64 (the step); torch.nn
 image first (forward); torch's
 cross_entropy with ignore_index and torch.autograd (loss and its gradient); rnncourse.decoding.greedy_decode
 over the scratch decoder's step function, one caption at a time (greedy decoding).
+
+Each part on its own: Parts 2 and 4 call the student's ``lstm_step``; their tests carry its reference
+answers, sealed, for the calls a right decoder makes (``grading/replay.py``), so a mistake in Part 1 costs
+only Part 1.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .. import replay
 from ..spec import Assignment, Part
 from .common import cell_inputs, tests_over_shapes
 
@@ -109,6 +114,50 @@ def ref_greedy(inputs):
     return {"tokens": tokens}
 
 
+# ---- each part on its own: lstm_step's reference answers for the calls Parts 2 and 4 make (grading/replay.py)
+LSTM = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def _step_call(x, h, c, inputs):
+    """(arguments, reference result) of one call lstm_step(x, h, c, *LSTM weights)."""
+    out = ref_lstm_step({"x": x, "h": h, "c": c, **{k: inputs[k] for k in LSTM}})
+    return (x, h, c, *[inputs[k] for k in LSTM]), (out["h_next"], out["c_next"])
+
+
+def _with_sealed_steps(make, calls):
+    """``make`` whose inputs also carry lstm_step's answers, sealed, for the calls ``calls(inputs)`` lists."""
+    def sized(**sizes):
+        base = make(**sizes)
+
+        def made(seed):
+            inputs = base(seed)
+            return {**inputs, **replay.seal("lstm_step", calls(inputs))}
+        return made
+    return sized
+
+
+def forward_step_calls(inputs) -> list:
+    """The calls of a right decoder_forward: the image feature from h = c = 0, then each embedded token."""
+    B, H = inputs["features"].shape[0], inputs["weight_hh"].shape[1]
+    h, c, calls = np.zeros((B, H)), np.zeros((B, H)), []
+    for x in [inputs["features"]] + [inputs["embed"][inputs["captions"][:, t]] for t in range(inputs["captions"].shape[1])]:
+        calls.append(_step_call(x, h, c, inputs))
+        h, c = calls[-1][1]
+    return calls
+
+
+def greedy_step_calls(inputs) -> list:
+    """The calls of a right greedy_caption, the whole batch at every step (a finished caption's row is fed its
+    arg-max too, as the notebook's loop does): the image from h = c = 0, <start>, then each arg-max token."""
+    B, H = inputs["features"].shape[0], inputs["weight_hh"].shape[1]
+    calls = [_step_call(inputs["features"], np.zeros((B, H)), np.zeros((B, H)), inputs)]
+    last = np.full(B, START)
+    for _ in range(int(inputs["max_len"])):
+        calls.append(_step_call(inputs["embed"][last], *calls[-1][1], inputs))
+        last = np.argmax(calls[-1][1][0] @ inputs["out_weight"].T + inputs["out_bias"], axis=1)
+    return calls
+
+
 FORWARD_SHAPES = [(dict(B=3, T=5, V=7, E=4, H=6), False), (dict(B=1, T=1, V=3, E=2, H=2), True),
                   (dict(B=5, T=9, V=11, E=3, H=5), True)]
 LOSS_SHAPES = [(dict(B=3, T=6, V=7, lengths=(6, 3, 1)), False), (dict(B=1, T=1, V=4, lengths=(1,)), True),
@@ -124,10 +173,12 @@ ASSIGNMENT = Assignment(
              tests_over_shapes("caption_lstm_step", cell_inputs(G=4, states=("h", "c")), ref_lstm_step, STEP_SHAPES,
                                rtol=1e-8)),
         Part("decoder_forward", 25, ("decoder_forward",),
-             tests_over_shapes("caption_decoder_forward", forward_inputs, ref_forward, FORWARD_SHAPES, rtol=1e-8)),
+             tests_over_shapes("caption_decoder_forward", _with_sealed_steps(forward_inputs, forward_step_calls),
+                               ref_forward, FORWARD_SHAPES, rtol=1e-8), fed=("lstm_step",)),
         Part("caption_loss", 30, ("caption_loss",),
              tests_over_shapes("caption_loss", loss_inputs, ref_loss, LOSS_SHAPES, rtol=1e-8)),
         Part("greedy_caption", 30, ("greedy_caption",),
-             tests_over_shapes("greedy_caption", greedy_inputs, ref_greedy, GREEDY_SHAPES)),
+             tests_over_shapes("greedy_caption", _with_sealed_steps(greedy_inputs, greedy_step_calls), ref_greedy,
+                               GREEDY_SHAPES), fed=("lstm_step",)),
     ),
 )

@@ -3,6 +3,9 @@ and backward; a recursive network's forward pass and its backpropagation through
 
 References: rnncourse.scratch.RNN(bidirectional=True) (the engine's two directions, itself tested against
 torch.nn.RNN) and rnncourse.scratch.recursive (tested against autograd and central differences).
+
+Each part on its own: the exercise fixes both caches (Parts 1 and 3), so the backward parts are given the
+reference's (the states as arrays) and never run the student's forward.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import numpy as np
 from rnncourse import scratch
 from rnncourse.scratch.recursive import flatten_trees, recursive_backward, recursive_forward
 
+from ..drivers import RNN_GIVEN_CACHE, TREE_CACHE
 from ..spec import Assignment, Part, Test
 from .common import PARAMS, tests_over_shapes
 
@@ -40,8 +44,32 @@ def _birnn(inputs):
     return model, out
 
 
+def _direction_states(out):
+    """(2, T, B, H): each direction's states in the order its rnn_forward ran (the reverse one over x[::-1])."""
+    H = out.shape[2] // 2
+    return np.stack([out[:, :, :H], out[::-1, :, H:]])
+
+
 def ref_birnn_forward(inputs):
-    return {"out": _birnn(inputs)[1]}
+    out = _birnn(inputs)[1]
+    hs = _direction_states(out)
+    cache = {}
+    for d, sfx in enumerate(DIRECTIONS):
+        items = (inputs["x"][::-1] if d else inputs["x"], inputs["h0"][d], hs[d], inputs["weight_ih" + sfx],
+                 inputs["weight_hh" + sfx])
+        cache.update({f"cache{d}_{k}": v for k, v in zip(RNN_GIVEN_CACHE, items)})
+    return {"out": out, **cache}
+
+
+def fed_birnn_inputs(T, B, I, H):
+    """Part 2's inputs: Part 1's and each direction's states as cache_hs (2, T, B, H): the driver builds the
+    exercise's cache from them (the student's forward is not run)."""
+    make = birnn_inputs(T, B, I, H)
+
+    def made(seed):
+        inputs = make(seed)
+        return {**inputs, "cache_hs": _direction_states(_birnn(inputs)[1])}
+    return made
 
 
 def ref_birnn_backward(inputs):
@@ -75,7 +103,20 @@ def tree_inputs(tree, H):
 
 
 def ref_tree_forward(inputs):
-    return {"h": recursive_forward(inputs["x"], inputs["children"], inputs["weight"], inputs["bias"])[0]}
+    h = recursive_forward(inputs["x"], inputs["children"], inputs["weight"], inputs["bias"])[0]
+    cache = (h, inputs["children"], inputs["x"].shape[0], inputs["weight"])
+    return {"h": h, **{f"cache_{k}": np.asarray(v, dtype=np.float64) for k, v in zip(TREE_CACHE, cache)}}
+
+
+def fed_tree_inputs(tree, H):
+    """Part 4's inputs: Part 3's and every node's state as cache_h (the driver builds the exercise's cache)."""
+    make = tree_inputs(tree, H)
+
+    def made(seed):
+        inputs = make(seed)
+        h = recursive_forward(inputs["x"], inputs["children"], inputs["weight"], inputs["bias"])[0]
+        return {**inputs, "cache_h": h}
+    return made
 
 
 def ref_tree_backward(inputs):
@@ -86,8 +127,8 @@ def ref_tree_backward(inputs):
     return {f"d{k}": v for k, v in grads.items()}
 
 
-def tree_tests(driver, reference, rtol=1e-6):
-    return tuple(Test(name, driver, tree_inputs(tree, H), reference, hidden=hidden, rtol=rtol)
+def tree_tests(driver, reference, rtol=1e-6, make=tree_inputs):
+    return tuple(Test(name, driver, make(tree, H), reference, hidden=hidden, rtol=rtol)
                  for name, (tree, H, hidden) in TREES.items())
 
 
@@ -97,9 +138,11 @@ ASSIGNMENT = Assignment(
     parts=(
         Part("birnn_forward", 20, ("birnn_forward",),
              tests_over_shapes("birnn_forward", birnn_inputs, ref_birnn_forward, BI_SHAPES, rtol=1e-8)),
-        Part("birnn_backward", 30, ("birnn_forward", "birnn_backward"),
-             tests_over_shapes("birnn_backward", birnn_inputs, ref_birnn_backward, BI_SHAPES)),
+        Part("birnn_backward", 30, ("birnn_backward",),
+             tests_over_shapes("birnn_backward", fed_birnn_inputs, ref_birnn_backward, BI_SHAPES),
+             fed=("birnn_forward",)),
         Part("tree_forward", 20, ("tree_forward",), tree_tests("tree_forward", ref_tree_forward, rtol=1e-8)),
-        Part("tree_backward", 30, ("tree_forward", "tree_backward"), tree_tests("tree_backward", ref_tree_backward)),
+        Part("tree_backward", 30, ("tree_backward",), tree_tests("tree_backward", ref_tree_backward, make=fed_tree_inputs),
+             fed=("tree_forward",)),
     ),
 )

@@ -10,6 +10,7 @@ import numpy as np
 
 from rnncourse import scratch
 
+from ..drivers import LEAKY_CACHE
 from ..spec import Assignment, Part, Test
 from .common import PARAMS, cell_inputs, tests_over_shapes
 
@@ -74,8 +75,25 @@ def _torch_leaky(inputs):
     return t, (1 - alpha) * t["h"] + alpha * torch.tanh(a)
 
 
+def _f(inputs):
+    """tanh(a) (B, H): the cache's f (the exercise fixes the cache: (x, h, weight_ih, weight_hh, f, alpha))."""
+    return np.tanh(inputs["x"] @ inputs["weight_ih"].T + inputs["bias_ih"] + inputs["h"] @ inputs["weight_hh"].T
+                   + inputs["bias_hh"])
+
+
 def ref_leaky_forward(inputs):
-    return {"h_next": _torch_leaky(inputs)[1].detach().numpy()}
+    cache = (inputs["x"], inputs["h"], inputs["weight_ih"], inputs["weight_hh"], _f(inputs), inputs["alpha"])
+    return {"h_next": _torch_leaky(inputs)[1].detach().numpy(), **{f"cache_{k}": v for k, v in zip(LEAKY_CACHE, cache)}}
+
+
+def fed_leaky_inputs(B, I, H, alpha):
+    """Part 5's inputs: Part 4's, and the cache's f as an array (the driver builds the cache from them)."""
+    make = leaky_inputs(B, I, H, alpha)
+
+    def made(seed):
+        inputs = make(seed)
+        return {**inputs, "cache_f": _f(inputs)}
+    return made
 
 
 def ref_leaky_backward(inputs):
@@ -85,10 +103,10 @@ def ref_leaky_backward(inputs):
     return {f"d{k}": g.numpy() for k, g in zip(t, grads)}
 
 
-def leaky_tests(driver, reference, rtol=1e-6):
+def leaky_tests(driver, reference, rtol=1e-6, make=leaky_inputs):
     cases = [(dict(B=3, I=4, H=5, alpha=0.3), False), (dict(B=1, I=6, H=2, alpha=0.7), True),
              (dict(B=7, I=3, H=4, alpha=1.0), True)]
-    return tests_over_shapes(driver, leaky_inputs, reference, cases, rtol=rtol)
+    return tests_over_shapes(driver, make, reference, cases, rtol=rtol)
 
 
 ASSIGNMENT = Assignment(
@@ -102,7 +120,7 @@ ASSIGNMENT = Assignment(
              tests_over_shapes("normalise_spectral_radius", make_square, ref_spectral, SQUARE_SHAPES)),
         Part("leaky_cell_forward", 20, ("leaky_cell_forward",),
              leaky_tests("leaky_cell_forward", ref_leaky_forward, rtol=1e-8)),
-        Part("leaky_cell_backward", 45, ("leaky_cell_forward", "leaky_cell_backward"),
-             leaky_tests("leaky_cell_backward", ref_leaky_backward)),
+        Part("leaky_cell_backward", 45, ("leaky_cell_backward",),
+             leaky_tests("leaky_cell_backward", ref_leaky_backward, make=fed_leaky_inputs), fed=("leaky_cell_forward",)),
     ),
 )
