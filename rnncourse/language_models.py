@@ -406,3 +406,24 @@ def load_word_lstm(name: str = WORD_LSTM_NAME):
     model = TorchLM(shipped.manifest["settings"]["V"], LMSetting(**fields))
     model.load_state_dict({k: torch.from_numpy(np.asarray(v, np.float32)) for k, v in shipped.state_dict.items()})
     return model.eval(), shipped
+
+
+@torch.no_grad()
+def log2_probs(model: TorchLM, ids, batch_size: int = 16, T: int = 32) -> np.ndarray:
+    """log2 P(x_{t+1} | x_1..x_t) of every predicted symbol of the stream ``ids``, (N - 1, B).
+
+    The stream is read as :func:`batchify` cuts it, B = ``batch_size`` contiguous pieces of N symbols
+    (the last ``len(ids) % B`` dropped), each from a zero state carried across windows of T steps, in eval
+    mode (no dropout). Entry [j, b] scores ``ids[b * N + j + 1]``; minus the mean is what
+    :func:`evaluate_bits` returns for the same B and T."""
+    streams = batchify(np.asarray(ids), batch_size)
+    out = np.empty((streams.shape[0] - 1, streams.shape[1]))
+    was_training, row, state = model.training, 0, None
+    model.eval()
+    for x, y in stream_windows(streams, T):
+        logits, state = model(torch.from_numpy(x), state)
+        target = torch.from_numpy(y).unsqueeze(-1)
+        out[row:row + len(y)] = torch.log_softmax(logits, -1).gather(-1, target).squeeze(-1).numpy() / math.log(2)
+        row += len(y)
+    model.train(was_training)
+    return out
