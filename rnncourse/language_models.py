@@ -349,3 +349,81 @@ def kneser_ney_char_orders(orders=KN_CHAR_ORDERS) -> dict:
 
     vocab, train_ids, _, test_ids = char_data("wiki")
     return {n: KneserNey(train_ids, len(vocab), n).bits(test_ids) for n in orders}
+
+
+# --- The shipped word LSTM (book/language-models.md, sec-lm-words) ------------------------------------------
+# Trained by benchmarks/pretrained/train_word_lstm.py into rnncourse/pretrained/word_lstm.{npz,json}; the page
+# loads it and scores the test split live. 10,000 words (lm.word_data), a tied embedding D = 64, H = 256,
+# dropout 0.4, T = 35, B = 32, Adam 3e-3 with norm clipping at 1, linear decay over the second half.
+WORD_LSTM = LMSetting(embedding_dim=64, hidden_size=256, tie=True, dropout=0.4, T=35, batch_size=32,
+                      steps=3600, lr=3e-3, clip=1.0, eval_every=100, decay_from=0.5, final_lr_fraction=0.05)
+WORD_LSTM_NAME = "word_lstm"
+
+
+def word_lstm_fields(run: LMRun, V: int, train_ids, valid_ids, seed: int) -> dict:
+    """The manifest fields of a word-LSTM run (all but script, commit, created, versions): its setting,
+    CPU time, final validation perplexity with the validation ``<unk>`` share, and the learning curve
+    (validation bits per word at every ``eval_every`` steps)."""
+    setting = run.model.setting
+    valid = np.asarray(valid_ids)
+    bits = run.valid_bits[-1]
+    return {"seed": int(seed),
+            "settings": {"V": int(V), **{k: (list(v) if isinstance(v, tuple) else v)
+                                          for k, v in setting.__dict__.items()},
+                         "data": "rnncourse.language_models.word_data('wiki'): training split only"},
+            "wall_seconds": run.seconds,
+            "metrics": {"valid_bits": float(bits), "valid_perplexity": float(2 ** bits),
+                        "valid_unk_share": float(np.mean(valid == V - 1)), "valid_words": int(len(valid)),
+                        "train_words": int(len(train_ids)), "steps": int(run.eval_steps[-1])},
+            "curve_metric": "validation bits per word (all of lm.word_data('wiki')[2])",
+            "curve": [[int(s), float(b)] for s, b in zip(run.eval_steps, run.valid_bits)]}
+
+
+def train_word_lstm(setting: LMSetting = WORD_LSTM, seed: int = 0, stop_after: int | None = None,
+                    show_progress: bool = True):
+    """Train the shipped word LSTM (or ``setting``) on the training split of :func:`word_data`, scoring the
+    whole validation split every ``eval_every`` steps: (run, manifest fields, see :func:`word_lstm_fields`,
+    with ``cpu_seconds``). ``stop_after`` trains only the first steps of the same schedule (the test of
+    the shipped curve)."""
+    words, train_ids, valid_ids, _ = word_data("wiki")
+    cpu = time.process_time()
+    run = train_lm(train_ids, valid_ids, len(words), setting, seed=seed, label="word LSTM",
+                   valid_limit=len(valid_ids), stop_after=stop_after, show_progress=show_progress)
+    fields = word_lstm_fields(run, len(words), train_ids, valid_ids, seed)
+    fields["cpu_seconds"] = time.process_time() - cpu
+    return run, fields
+
+
+def load_word_lstm(name: str = WORD_LSTM_NAME):
+    """(model, shipped) for the shipped word LSTM ``name``: a :class:`TorchLM` in eval mode holding the
+    weights of ``rnncourse.pretrained.load(name)`` (its setting read from the manifest), and that record
+    (``shipped.provenance()`` for the page)."""
+    from . import pretrained
+
+    shipped = pretrained.load(name)
+    fields = {k: v for k, v in shipped.manifest["settings"].items() if k in LMSetting.__dataclass_fields__}
+    fields["seeds"] = tuple(fields.get("seeds", (0,)))
+    model = TorchLM(shipped.manifest["settings"]["V"], LMSetting(**fields))
+    model.load_state_dict({k: torch.from_numpy(np.asarray(v, np.float32)) for k, v in shipped.state_dict.items()})
+    return model.eval(), shipped
+
+
+@torch.no_grad()
+def log2_probs(model: TorchLM, ids, batch_size: int = 16, T: int = 32) -> np.ndarray:
+    """log2 P(x_{t+1} | x_1..x_t) of every predicted symbol of the stream ``ids``, (N - 1, B).
+
+    The stream is read as :func:`batchify` cuts it, B = ``batch_size`` contiguous pieces of N symbols
+    (the last ``len(ids) % B`` dropped), each from a zero state carried across windows of T steps, in eval
+    mode (no dropout). Entry [j, b] scores ``ids[b * N + j + 1]``; minus the mean is what
+    :func:`evaluate_bits` returns for the same B and T."""
+    streams = batchify(np.asarray(ids), batch_size)
+    out = np.empty((streams.shape[0] - 1, streams.shape[1]))
+    was_training, row, state = model.training, 0, None
+    model.eval()
+    for x, y in stream_windows(streams, T):
+        logits, state = model(torch.from_numpy(x), state)
+        target = torch.from_numpy(y).unsqueeze(-1)
+        out[row:row + len(y)] = torch.log_softmax(logits, -1).gather(-1, target).squeeze(-1).numpy() / math.log(2)
+        row += len(y)
+    model.train(was_training)
+    return out
