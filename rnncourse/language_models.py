@@ -118,19 +118,11 @@ def nats(logits, targets) -> torch.Tensor:
     return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
 
-@torch.no_grad()
 def evaluate_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> float:
-    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows).
-    The model is scored in eval mode (no dropout) and left in the mode it came in."""
-    was_training = model.training
-    model.eval()
-    total, count, state = 0.0, 0, None
-    for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
-        logits, state = model(torch.from_numpy(x), state)
-        total += nats(logits, torch.from_numpy(y)).item() * y.size
-        count += y.size
-    model.train(was_training)
-    return total / count / math.log(2)
+    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows):
+    the mean of :func:`position_bits`. The model is scored in eval mode (no dropout) and left in the mode
+    it came in."""
+    return float(position_bits(model, ids, batch_size, T).mean())
 
 
 @dataclass
@@ -367,7 +359,7 @@ def kneser_ney_char_orders(orders=KN_CHAR_ORDERS) -> dict:
 # 3e-3 with norm clipping at 1, falling linearly to 10 % over the second half; the weights of the best
 # validation bits are kept.
 CHAR_SHIPPED = LMSetting(hidden_size=256, num_layers=2, embedding_dim=32, dropout=0.25, T=100, batch_size=64,
-                         steps=2400, lr=3e-3, clip=1.0, eval_every=100, decay_from=0.5, final_lr_fraction=0.1)
+                         steps=1600, lr=3e-3, clip=1.0, eval_every=100, decay_from=0.5, final_lr_fraction=0.1)
 CHAR_SHIPPED_NAME = "char_lstm"
 
 
@@ -411,3 +403,38 @@ def ship_char_lm(script: str, name: str = CHAR_SHIPPED_NAME, setting: LMSetting 
     pretrained.save(name, {k: v.detach().numpy() for k, v in run.model.state_dict().items()}, manifest,
                     float_dtype=np.float16, **kwargs)
     return manifest
+
+
+@torch.no_grad()
+def position_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> np.ndarray:
+    """Bits of each prediction of ``model`` on the stream ``ids``, (N - 1, B): column b is the b-th
+    contiguous piece of :func:`batchify` (state carried across windows, eval mode), row t the prediction of
+    ``ids[b * N + t + 1]``. Its mean is :func:`evaluate_bits`."""
+    was_training = model.training
+    model.eval()
+    out, state = [], None
+    for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
+        logits, state = model(torch.from_numpy(x), state)
+        logp = torch.log_softmax(logits, dim=-1).gather(-1, torch.from_numpy(y)[..., None])[..., 0]
+        out.append(-logp.numpy() / math.log(2))
+    model.train(was_training)
+    return np.concatenate(out)
+
+
+def repeat_state(state, K: int):
+    """A batch-1 state (torch's (layers, 1, H) tensors) repeated for K parallel samples."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.repeat(1, K, 1) for s in state)
+    return state.repeat(1, K, 1)
+
+
+def kneser_ney_step(kn):
+    """A :class:`rnncourse.ngram.KneserNey` model as a step function for :mod:`rnncourse.sampling`: the state
+    is the last order - 2 symbols before the token fed, (K, order-2); ``log P (K, V), state = step(tokens (K,),
+    state)``. Start from ``np.tile(prompt[-(order - 1):-1], (K, 1))`` to continue after ``prompt``."""
+    def step(tokens, state):
+        context = np.concatenate([np.asarray(state), np.asarray(tokens).reshape(-1, 1)], axis=1)
+        return np.log(kn.distributions(context)), context[:, 1:]
+    return step
