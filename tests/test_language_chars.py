@@ -136,3 +136,27 @@ def test_ship_char_lm_writes_float16_weights_and_a_manifest_that_loads_back(tmp_
     assert not model.training and "rnn.weight_ih_l1" in weights
     vocab, _, _, test_ids = lm.char_data("wiki")
     assert abs(lm.evaluate_bits(model, test_ids) - saved["metrics"]["test_bits_per_char"]) < 0.01
+
+
+def test_logistic_cv_side_by_side_equals_one_model_per_fold_trained_by_fit():
+    """The page's cross-validation trains its k models as one stack; the reference trains each alone with
+    sentiment_runs.fit from the same seeds (23 sentences in 5 folds: training sets of 18 and 19)."""
+    from rnncourse import sentiment_runs as sr
+
+    rng = np.random.default_rng(5)
+    X = rng.poisson(0.3, (23, 40)).astype(float)
+    y = (X[:, :5].sum(1) > X[:, 5:10].sum(1)).astype(np.int64)
+    for seed in (0, 3):
+        got = sr.logistic_cv(X, y, k=5, seed=seed)
+        Xt = torch.tensor(X, dtype=torch.float32)
+        expected = []
+        for f, test in enumerate(sr.folds(len(y), 5, seed)):
+            train = np.setdiff1d(np.arange(len(y)), test)
+            mu, sd = Xt[train].mean(0), Xt[train].std(0) + 1e-6
+            torch.manual_seed(seed * 100 + f)
+            model = sr.BagOfWords(X.shape[1])
+            sr.fit(model, (Xt[train] - mu) / sd, y[train], sr.PL_STEPS, len(train), sr.PL_LR, seed,
+                   sr.PL_WEIGHT_DECAY)
+            expected.append(sr.accuracy(model, (Xt[test] - mu) / sd, y[test]))
+        np.testing.assert_array_equal(got, expected)
+        assert len(set(np.round(expected, 3))) > 1            # the folds differ: not a constant being compared
