@@ -1,4 +1,4 @@
-"""The character language model's long-run parts (book/language-models.md, sec-lm-shipped): stacked layers,
+"""The character language model's long-run parts (benchmarks/pretrained/train_char_lstm.py): stacked layers,
 keeping the best validation weights, per-prediction bits, Kneser-Ney and LSTM samplers drawn side by
 side, and the shipping function.
 
