@@ -16,6 +16,7 @@ follow the same loss curve. The chapter, ``benchmarks/experiments/language_seeds
 """
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class LMSetting:
     dropout: float = 0.0          # on the inputs e_t and on h_t before the read-out, during training
     decay_from: float = 1.0       # lr falls linearly to lr * final_lr_fraction from this fraction of steps on
     final_lr_fraction: float = 1.0
+    num_layers: int = 1           # stacked layers; with more than one, dropout also acts between layers
 
 
 # book/language-models.md, sec-lm-training: the LSTM and the tanh RNN, 300 steps of 32 x 64 characters
@@ -76,7 +78,8 @@ class TorchLM(nn.Module):
         self.V, self.setting = int(V), setting
         self.embed = None if D is None else nn.Embedding(V, D)
         rnn = nn.LSTM if setting.kind == "LSTM" else nn.RNN
-        self.rnn = rnn(V if D is None else D, setting.hidden_size)
+        self.rnn = rnn(V if D is None else D, setting.hidden_size, num_layers=setting.num_layers,
+                       dropout=setting.dropout if setting.num_layers > 1 else 0.0)
         self.drop = nn.Dropout(setting.dropout)
         if setting.tie:
             self.head = None
@@ -115,19 +118,11 @@ def nats(logits, targets) -> torch.Tensor:
     return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
 
-@torch.no_grad()
 def evaluate_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> float:
-    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows).
-    The model is scored in eval mode (no dropout) and left in the mode it came in."""
-    was_training = model.training
-    model.eval()
-    total, count, state = 0.0, 0, None
-    for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
-        logits, state = model(torch.from_numpy(x), state)
-        total += nats(logits, torch.from_numpy(y)).item() * y.size
-        count += y.size
-    model.train(was_training)
-    return total / count / math.log(2)
+    """Bits per symbol of ``model`` on the stream ``ids`` (B parallel pieces, state carried across windows):
+    the mean of :func:`position_bits`. The model is scored in eval mode (no dropout) and left in the mode
+    it came in."""
+    return float(position_bits(model, ids, batch_size, T).mean())
 
 
 @dataclass
@@ -140,6 +135,7 @@ class LMRun:
     eval_steps: list = field(default_factory=list)
     valid_bits: list = field(default_factory=list)
     seconds: float = 0.0
+    best_step: int | None = None      # with keep_best: the evaluation step whose weights the model holds
 
 
 def learning_rate(setting: LMSetting, step: int) -> float:
@@ -154,13 +150,15 @@ def learning_rate(setting: LMSetting, step: int) -> float:
 
 
 def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, label: str | None = None,
-             valid_limit: int = 100_000, stop_after: int | None = None, show_progress: bool = False) -> LMRun:
+             valid_limit: int = 100_000, stop_after: int | None = None, show_progress: bool = False,
+             keep_best: bool = False) -> LMRun:
     """Train a :class:`TorchLM` with truncated BPTT over the stream ``train_ids``, carrying the state.
 
     Adam (:func:`learning_rate`) with gradient-norm clipping; the stream is read as ``batch_size``
     parallel pieces in windows of T steps, from the start again when it runs out. Validation bits on the
     first ``valid_limit`` symbols of ``valid_ids`` every ``eval_every`` steps (and at the end).
     ``stop_after`` ends the run early, on the same schedule (for tests of a long run's first steps).
+    ``keep_best`` leaves the model with the weights of its lowest validation bits (``run.best_step``).
     """
     from .progress import progress
 
@@ -173,7 +171,7 @@ def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, la
     windows, state, step = stream_windows(streams, setting.T), None, 0
     last = setting.steps if stop_after is None else min(stop_after, setting.steps)
     ticks = iter(progress(range(last), desc=f"training {run.label}") if show_progress else range(last))
-    start = time.perf_counter()
+    start, best = time.perf_counter(), None
     while step < last:
         try:
             x, y = next(windows)
@@ -194,9 +192,13 @@ def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, la
         if step % setting.eval_every == 0 or step == last:
             run.eval_steps.append(step)
             run.valid_bits.append(evaluate_bits(model, valid))
+            if keep_best and run.valid_bits[-1] <= min(run.valid_bits):
+                best, run.best_step = copy.deepcopy(model.state_dict()), step
             if show_progress:
                 print(f"step {step}: validation {run.valid_bits[-1]:.4f} bits per symbol", flush=True)
     next(ticks, None)                                   # lets the bar finish and close
+    if best is not None:
+        model.load_state_dict(best)
     run.seconds = time.perf_counter() - start
     return run
 
@@ -427,3 +429,90 @@ def log2_probs(model: TorchLM, ids, batch_size: int = 16, T: int = 32) -> np.nda
         row += len(y)
     model.train(was_training)
     return out
+
+
+# The character model meant to be shipped (benchmarks/pretrained/train_char_lstm.py): a 32-wide embedding
+# into two stacked LSTM layers of H = 256, dropout 0.25 on the embedding, between the layers and on h_t
+# before the read-out; B = 64 streams of T = 100 characters, Adam 3e-3 with norm clipping at 1, falling
+# linearly to 10 % over the second half; the weights of the best validation bits are kept. Its 1,600-step
+# run stayed above the Kneser-Ney 7-gram (benchmarks/pretrained/results/char_lstm.json): not shipped yet.
+CHAR_SHIPPED = LMSetting(hidden_size=256, num_layers=2, embedding_dim=32, dropout=0.25, T=100, batch_size=64,
+                         steps=1600, lr=3e-3, clip=1.0, eval_every=100, decay_from=0.5, final_lr_fraction=0.1)
+CHAR_SHIPPED_NAME = "char_lstm"
+
+
+def char_model_from(pretrained_model, setting: LMSetting = CHAR_SHIPPED) -> TorchLM:
+    """A :class:`TorchLM` (eval mode) holding shipped weights (a :class:`rnncourse.pretrained.Pretrained`)."""
+    model = TorchLM(len(pretrained_model.state_dict["embed.weight"]), setting)
+    model.load_state_dict({k: torch.from_numpy(np.asarray(v, np.float32)) for k, v in
+                           pretrained_model.state_dict.items()})
+    return model.eval()
+
+
+def ship_char_lm(script: str, name: str = CHAR_SHIPPED_NAME, setting: LMSetting = CHAR_SHIPPED, seed: int = 0,
+                 directory=None, show_progress: bool = True) -> dict:
+    """Train ``setting`` on the wiki sample's training text from ``seed`` (:func:`train_lm`, keeping the
+    best validation weights), score it on the test text, and write the weights in float16 with a manifest
+    (:func:`rnncourse.pretrained.save`); returns the manifest. The manifest's ``curve`` is the validation
+    bits per character (first 100,000 validation characters) every ``eval_every`` steps: what a short
+    rerun of the same setting must follow (tests/test_claims_char_pretrained.py)."""
+    import dataclasses
+    import datetime
+
+    from . import pretrained
+
+    commit = pretrained.git_commit()
+    cpu, wall = time.process_time(), time.perf_counter()
+    vocab, train_ids, valid_ids, test_ids = char_data("wiki")
+    run = train_lm(train_ids, valid_ids, len(vocab), setting, seed=seed, label=name,
+                   show_progress=show_progress, keep_best=True)
+    metrics = {"test_bits_per_char": evaluate_bits(run.model, test_ids),
+               "valid_bits_per_char": evaluate_bits(run.model, valid_ids),
+               "best_step": run.best_step, "steps": setting.steps}
+    manifest = {"script": script, "seed": seed, "settings": dataclasses.asdict(setting), "commit": commit,
+                "cpu_seconds": time.process_time() - cpu, "wall_seconds": time.perf_counter() - wall,
+                "metrics": metrics,
+                "curve_metric": "validation bits per character (first 100,000 validation characters)",
+                "curve": [[s, b] for s, b in zip(run.eval_steps, run.valid_bits)],
+                "train_curve": [[s + 1, float(np.mean(run.train_nats[max(0, s - 99):s + 1]) / math.log(2))]
+                                for s in range(99, len(run.train_nats), 100)],
+                "created": datetime.date.today().isoformat(), "versions": pretrained.versions()}
+    kwargs = {} if directory is None else {"directory": directory}
+    pretrained.save(name, {k: v.detach().numpy() for k, v in run.model.state_dict().items()}, manifest,
+                    float_dtype=np.float16, **kwargs)
+    return manifest
+
+
+@torch.no_grad()
+def position_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> np.ndarray:
+    """Bits of each prediction of ``model`` on the stream ``ids``, (N - 1, B): column b is the b-th
+    contiguous piece of :func:`batchify` (state carried across windows, eval mode), row t the prediction of
+    ``ids[b * N + t + 1]``. Its mean is :func:`evaluate_bits`."""
+    was_training = model.training
+    model.eval()
+    out, state = [], None
+    for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
+        logits, state = model(torch.from_numpy(x), state)
+        logp = torch.log_softmax(logits, dim=-1).gather(-1, torch.from_numpy(y)[..., None])[..., 0]
+        out.append(-logp.numpy() / math.log(2))
+    model.train(was_training)
+    return np.concatenate(out)
+
+
+def repeat_state(state, K: int):
+    """A batch-1 state (torch's (layers, 1, H) tensors) repeated for K parallel samples."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.repeat(1, K, 1) for s in state)
+    return state.repeat(1, K, 1)
+
+
+def kneser_ney_step(kn):
+    """A :class:`rnncourse.ngram.KneserNey` model as a step function for :mod:`rnncourse.sampling`: the state
+    is the last order - 2 symbols before the token fed, (K, order-2); ``log P (K, V), state = step(tokens (K,),
+    state)``. Start from ``np.tile(prompt[-(order - 1):-1], (K, 1))`` to continue after ``prompt``."""
+    def step(tokens, state):
+        context = np.concatenate([np.asarray(state), np.asarray(tokens).reshape(-1, 1)], axis=1)
+        return np.log(kn.distributions(context)), context[:, 1:]
+    return step

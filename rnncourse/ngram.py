@@ -179,6 +179,17 @@ class KneserNey:
             code = code * self.V + int(s)
         return self._probs(np.full(self.V, code, dtype=np.int64), np.arange(self.V, dtype=np.int64))
 
+    def distributions(self, contexts) -> np.ndarray:
+        """P(. | context) for K contexts at once: contexts (K, order-1) symbols -> (K, V), rows as
+        :meth:`distribution` gives them."""
+        contexts = np.asarray(contexts)
+        if contexts.ndim != 2 or contexts.shape[1] != self.order - 1 or len(contexts) == 0:
+            raise ValueError(f"contexts must have shape (K, order-1 = {self.order - 1}); got {contexts.shape}")
+        flat = _check_ids("contexts", contexts.reshape(-1), self.V).reshape(contexts.shape)
+        codes = flat @ self.V ** np.arange(self.order - 2, -1, -1, dtype=np.int64)
+        targets = np.tile(np.arange(self.V, dtype=np.int64), len(codes))
+        return self._probs(np.repeat(codes, self.V), targets).reshape(len(codes), self.V)
+
     def log2_probs(self, ids) -> np.ndarray:
         ids = _check_ids("ids", ids, self.V)
         n = self.order

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["softmax_with_temperature", "top_k_logits", "sample", "generate"]
+__all__ = ["softmax_with_temperature", "top_k_logits", "sample", "generate", "generate_parallel"]
 
 
 def _check_temperature(temperature):
@@ -78,4 +78,27 @@ def generate(step, state, first_token: int, n: int, temperature: float = 1.0, to
             raise ValueError(f"step must return logits of shape (1, V); got {z.shape}")
         token = int(np.argmax(z[0])) if greedy else int(sample(z[0], temperature, top_k, rng))
         out.append(token)
+    return out
+
+
+def generate_parallel(step, state, first_tokens, n: int, temperature: float = 1.0, top_k: int | None = None,
+                      rng=None) -> np.ndarray:
+    """K independent samples of n tokens at once: feed ``first_tokens`` (K,), then each row's draw.
+
+    ``state`` is the step function's state for K rows (say, one primed state repeated K times). Returns
+    (K, n) int64. One call of ``step`` per position instead of one per position and sample.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+    tokens = np.asarray(first_tokens)
+    if tokens.ndim != 1 or len(tokens) < 1 or not np.issubdtype(tokens.dtype, np.integer):
+        raise ValueError(f"first_tokens must be a 1-D integer array (K,); got {tokens.dtype} {tokens.shape}")
+    rng = np.random.default_rng(rng)
+    out = np.zeros((len(tokens), n), dtype=np.int64)
+    for i in range(n):
+        logits, state = step(tokens, state)
+        z = _logits(logits)
+        if z.shape[:-1] != tokens.shape:
+            raise ValueError(f"step must return logits of shape (K={len(tokens)}, V); got {z.shape}")
+        tokens = out[:, i] = sample(z, temperature, top_k, rng)
     return out
