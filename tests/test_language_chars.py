@@ -141,7 +141,7 @@ def test_ship_char_lm_writes_float16_weights_and_a_manifest_that_loads_back(tmp_
 def test_logistic_cv_side_by_side_equals_one_model_per_fold_trained_by_fit():
     """The page's cross-validation trains its k models as one stack; the reference trains each alone with
     sentiment_runs.fit from the same seeds (23 sentences in 5 folds: training sets of 18 and 19)."""
-    from rnncourse import sentiment_runs as sr
+    from rnncourse.runs import sentiment as sr
 
     rng = np.random.default_rng(5)
     X = rng.poisson(0.3, (23, 40)).astype(float)
