@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from rnncourse import language_models as lm
+from rnncourse.runs import language_models as lm
 
 RECORD = Path(__file__).resolve().parents[1] / "benchmarks" / "pretrained" / "results" / "char_lstm.json"
 STEPS, TOLERANCE = 200, 0.03

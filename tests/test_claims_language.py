@@ -5,7 +5,7 @@ settings and assert the prose. About a minute of CPU on one thread.
 import pytest
 import torch
 
-from rnncourse import language_models as lm
+from rnncourse.runs import language_models as lm
 from rnncourse.runs import sentiment as sentiment_runs
 
 pytestmark = pytest.mark.slow

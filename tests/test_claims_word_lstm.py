@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse import language_models as lm
 from rnncourse import pretrained
+from rnncourse.runs import language_models as lm
 
 pytestmark = pytest.mark.slow
 

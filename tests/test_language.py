@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse import language_models as lm
 from rnncourse.data.language import batchify, encode_chars, join_tokens, split_text, stream_windows, word_ids, word_list
 from rnncourse.data.sentiment import (
     NEGATIVE,
@@ -25,6 +24,7 @@ from rnncourse.data.sentiment import (
 )
 from rnncourse.decoding import greedy_decode
 from rnncourse.ngram import KneserNey, NGram
+from rnncourse.runs import language_models as lm
 from rnncourse.sampling import generate, sample, softmax_with_temperature, top_k_logits
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse import language_models as lm
 from rnncourse.ngram import KneserNey
+from rnncourse.runs import language_models as lm
 from rnncourse.sampling import generate, generate_parallel
 
 V = 27

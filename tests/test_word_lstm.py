@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse import language_models as lm
 from rnncourse.data.language import batchify
+from rnncourse.runs import language_models as lm
 
 
 @pytest.mark.parametrize("T", [1, 5, 32])

@@ -2,7 +2,7 @@
 
     python benchmarks/experiments/language_seeds.py
 
-1. The character LSTM and tanh RNN in the named settings rnncourse.language_models.CHAR_CHAPTER and
+1. The character LSTM and tanh RNN in the named settings rnncourse.runs.language_models.CHAR_CHAPTER and
    CHAR_RNN_CHAPTER (300 steps), each seed: test bits per character against the 3-gram and 5-gram.
    And the Kneser-Ney model of orders 5 to 9 on the same test text (the chapter's "best n-gram" is order 7).
 2. The contrast-sentence task (rnncourse.runs.sentiment.CONTRAST), five seeds: bag-of-words and GRU
@@ -17,7 +17,7 @@ MKL_ENABLE_INSTRUCTIONS=AVX2 for torch) before quoting a change.
 """
 import torch
 
-from rnncourse import language_models as lm
+from rnncourse.runs import language_models as lm
 from rnncourse.runs import sentiment as sentiment_runs
 
 torch.set_num_threads(1)

@@ -2,10 +2,10 @@
 
     nice -n 5 python benchmarks/pretrained/train_char_lstm.py
 
-Setting rnncourse.language_models.CHAR_SHIPPED (an embedding into two LSTM layers of 256 units with
+Setting rnncourse.runs.language_models.CHAR_SHIPPED (an embedding into two LSTM layers of 256 units with
 dropout, 1,600 Adam steps of 64 x 100 characters of the wiki sample's training text, seed 0, one thread);
 keeps the weights of the best validation bits and writes rnncourse/pretrained/char_lstm.npz (float16)
-and .json through rnncourse.language_models.ship_char_lm. About 11 CPU-minutes.
+and .json through rnncourse.runs.language_models.ship_char_lm. About 11 CPU-minutes.
 
 Its run at commit db298b9 (10.4 CPU-minutes, 44 minutes of wall time on a shared machine) reached 1.962 bits
 per character on the test text, above the Kneser-Ney 7-gram's 1.820, so its weights were not shipped; the
@@ -18,7 +18,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
-from rnncourse.language_models import ship_char_lm  # noqa: E402
+from rnncourse.runs.language_models import ship_char_lm  # noqa: E402
 
 torch.set_num_threads(1)
 manifest = ship_char_lm("benchmarks/pretrained/train_char_lstm.py")

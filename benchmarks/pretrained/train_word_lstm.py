@@ -2,7 +2,7 @@
 
     nice -n 5 python benchmarks/pretrained/train_word_lstm.py
 
-Setting rnncourse.language_models.WORD_LSTM (the 9,999 most frequent training words of the wiki sample and
+Setting rnncourse.runs.language_models.WORD_LSTM (the 9,999 most frequent training words of the wiki sample and
 <unk>; a tied embedding D = 64, an LSTM of H = 256, dropout 0.4, 3,600 Adam steps of 32 x 35 words, about
 10 passes over the 406,478 training words), seed 0, one thread. It reads the training split only; the
 whole validation split gives the learning curve; the page scores the test split. Writes
@@ -17,8 +17,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rnncourse import language_models as lm  # noqa: E402
 from rnncourse import pretrained  # noqa: E402
+from rnncourse.runs import language_models as lm  # noqa: E402
 
 SEED = 0
 

@@ -25,9 +25,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import scratch
-from .data import CharVocab
-from .data.language import batchify, char_corpus, encode_chars, split_text, stream_windows
+from .. import scratch
+from ..data import CharVocab
+from ..data.language import batchify, char_corpus, encode_chars, split_text, stream_windows
+from . import loop
 
 
 @dataclass(frozen=True)
@@ -160,47 +161,73 @@ def train_lm(train_ids, valid_ids, V: int, setting: LMSetting, seed: int = 0, la
     ``stop_after`` ends the run early, on the same schedule (for tests of a long run's first steps).
     ``keep_best`` leaves the model with the weights of its lowest validation bits (``run.best_step``).
     """
-    from .progress import progress
-
     torch.manual_seed(seed)
     model = TorchLM(V, setting)
     run = LMRun(label or setting.kind, model)
-    optimizer = torch.optim.Adam(model.parameters(), lr=setting.lr)
     streams = batchify(np.asarray(train_ids), setting.batch_size)
     valid = np.asarray(valid_ids)[:valid_limit]
-    windows, state, step = stream_windows(streams, setting.T), None, 0
-    last = setting.steps if stop_after is None else min(stop_after, setting.steps)
-    ticks = iter(progress(range(last), desc=f"training {run.label}") if show_progress else range(last))
-    start, best = time.perf_counter(), None
-    while step < last:
+    windows = stream_windows(streams, setting.T)
+    best = {}
+
+    def next_window(rng):
+        """The next (x, y, restart) of the stream; restart when it ran out and starts again (state reset)."""
+        nonlocal windows
         try:
-            x, y = next(windows)
+            return (*next(windows), False)
         except StopIteration:
-            windows, state = stream_windows(streams, setting.T), None
-            continue
-        for group in optimizer.param_groups:
-            group["lr"] = learning_rate(setting, step)
-        logits, state = model(torch.from_numpy(x), detach(state))
-        loss = nats(logits, torch.from_numpy(y))
-        optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), setting.clip)
-        optimizer.step()
-        step += 1
-        run.train_nats.append(loss.item())
-        next(ticks, None)                               # advances the progress bar, if any
-        if step % setting.eval_every == 0 or step == last:
-            run.eval_steps.append(step)
-            run.valid_bits.append(evaluate_bits(model, valid))
-            if keep_best and run.valid_bits[-1] <= min(run.valid_bits):
-                best, run.best_step = copy.deepcopy(model.state_dict()), step
-            if show_progress:
-                print(f"step {step}: validation {run.valid_bits[-1]:.4f} bits per symbol", flush=True)
-    next(ticks, None)                                   # lets the bar finish and close
-    if best is not None:
-        model.load_state_dict(best)
-    run.seconds = time.perf_counter() - start
+            windows = stream_windows(streams, setting.T)
+            return (*next(windows), True)
+
+    def evaluate():
+        bits = evaluate_bits(model, valid)
+        best.setdefault("bits", []).append(bits)
+        if keep_best and bits <= min(best["bits"]):
+            best["state"] = copy.deepcopy(model.state_dict())
+            best["count"] = len(best["bits"])
+        if show_progress:
+            print(f"validation {bits:.4f} bits per symbol", flush=True)
+        return bits
+
+    curve = loop.train(CarriedState(model), next_window, setting, seed, label=f"training {run.label}",
+                       evaluate=evaluate, schedule=lambda step: learning_rate(setting, step - 1),
+                       steps=setting.steps if stop_after is None else min(stop_after, setting.steps))
+    run.train_nats, run.eval_steps, run.valid_bits = curve.loss, curve.eval_steps, curve.evals
+    if "state" in best:
+        model.load_state_dict(best["state"])
+        run.best_step = curve.eval_steps[best["count"] - 1]
+    run.seconds = curve.seconds
     return run
+
+
+class CarriedState(nn.Module):
+    """A :class:`TorchLM` as a task of :func:`rnncourse.runs.loop.train`: ``loss((x, y, restart))`` is the mean
+    cross-entropy in nats of the window x, y (T, B) ids, read from the state the previous window ended in
+    (detached: truncated BPTT), or from zeros when ``restart`` says the stream began again."""
+
+    def __init__(self, model: TorchLM):
+        super().__init__()
+        self.model, self.state = model, None
+
+    def loss(self, batch):
+        x, y, restart = batch
+        logits, self.state = self.model(torch.from_numpy(np.asarray(x)), None if restart else detach(self.state))
+        return nats(logits, torch.from_numpy(np.asarray(y)))
+
+
+class _CarriedScratchState:
+    """:class:`ScratchLM` as a scratch task of :func:`rnncourse.runs.loop.train` (state carried between windows)."""
+
+    def __init__(self, model: ScratchLM):
+        self.model, self.state = model, None
+        self.params, self.grads = model.params, model.grads
+
+    def zero_grad(self):
+        for g in self.grads.values():
+            g.fill(0)
+
+    def loss_and_grads(self, batch):
+        loss, self.state = self.model.loss_and_grads(*batch, self.state)
+        return loss
 
 
 def char_data(name: str = "wiki"):
@@ -272,29 +299,18 @@ class ScratchLM:
 
 def scratch_training_curve(model: ScratchLM, windows, setting: LMSetting) -> list:
     """Losses of consecutive windows trained with scratch Adam + norm clipping, carrying the state."""
-    optimizer = scratch.Adam(model.params, lr=setting.lr)
-    losses, state = [], None
-    for x, y in windows:
-        loss, state = model.loss_and_grads(x, y, state)
-        scratch.clip_grad_norm(model.grads, setting.clip)
-        optimizer.step(model.grads)
-        losses.append(loss)
-    return losses
+    windows = list(windows)
+    feed = iter(windows)
+    return loop.train(_CarriedScratchState(model), lambda rng: next(feed), setting, label="scratch LM",
+                      steps=len(windows)).loss
 
 
 def torch_training_curve(model: TorchLM, windows, setting: LMSetting) -> list:
     """The same loop as :func:`scratch_training_curve` with autograd and torch.optim.Adam."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=setting.lr)
-    losses, state = [], None
-    for x, y in windows:
-        logits, state = model(torch.from_numpy(np.asarray(x)), detach(state))
-        loss = nats(logits, torch.from_numpy(np.asarray(y)))
-        optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), setting.clip)
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
+    windows = list(windows)
+    feed = iter(windows)
+    return loop.train(CarriedState(model), lambda rng: (*next(feed), False), setting, label="torch LM",
+                      steps=len(windows)).loss
 
 
 WORD_VOCAB = 10_000                   # the 9,999 most frequent training words + <unk>
@@ -303,7 +319,7 @@ WORD_VOCAB = 10_000                   # the 9,999 most frequent training words +
 def word_data(name: str = "wiki", size: int = WORD_VOCAB):
     """(words, train_ids, valid_ids, test_ids): the word stream with the fixed split, the ``size - 1``
     most frequent TRAINING words and ``<unk>`` for every other word."""
-    from .data.language import word_ids, word_list
+    from ..data.language import word_ids, word_list
 
     train, valid, test = split_text(char_corpus(name).split(" "))
     words = word_list(train, size)
@@ -332,7 +348,7 @@ def prime(model: TorchLM, ids):
 
 def char_seed_study(settings=(CHAR_CHAPTER, CHAR_RNN_CHAPTER)) -> dict:
     """Test bits per character of each setting's seeds, and the 3-gram and 5-gram on the same split."""
-    from .ngram import NGram
+    from ..ngram import NGram
 
     vocab, train_ids, valid_ids, test_ids = char_data("wiki")
     V = len(vocab)
@@ -347,7 +363,7 @@ KN_CHAR_ORDERS = (5, 6, 7, 8, 9)
 
 def kneser_ney_char_orders(orders=KN_CHAR_ORDERS) -> dict:
     """Test bits per character of the Kneser-Ney model of each order (the chapter uses order 7)."""
-    from .ngram import KneserNey
+    from ..ngram import KneserNey
 
     vocab, train_ids, _, test_ids = char_data("wiki")
     return {n: KneserNey(train_ids, len(vocab), n).bits(test_ids) for n in orders}
@@ -400,7 +416,7 @@ def load_word_lstm(name: str = WORD_LSTM_NAME):
     """(model, shipped) for the shipped word LSTM ``name``: a :class:`TorchLM` in eval mode holding the
     weights of ``rnncourse.pretrained.load(name)`` (its setting read from the manifest), and that record
     (``shipped.provenance()`` for the page)."""
-    from . import pretrained
+    from .. import pretrained
 
     shipped = pretrained.load(name)
     fields = {k: v for k, v in shipped.manifest["settings"].items() if k in LMSetting.__dataclass_fields__}
@@ -459,7 +475,7 @@ def ship_char_lm(script: str, name: str = CHAR_SHIPPED_NAME, setting: LMSetting 
     import dataclasses
     import datetime
 
-    from . import pretrained
+    from .. import pretrained
 
     commit = pretrained.git_commit()
     cpu, wall = time.process_time(), time.perf_counter()
