@@ -123,16 +123,19 @@ def logistic_cv(features: np.ndarray, labels, k: int = FOLDS, seed: int = 0) -> 
         W = nn.Parameter(torch.cat([lin.weight.detach() for lin in inits]))       # (k', F)
         b = nn.Parameter(torch.cat([lin.bias.detach() for lin in inits]))         # (k',)
         g = torch.Generator().manual_seed(seed)
-        optimizer = torch.optim.Adam([W, b], lr=PL_LR, weight_decay=PL_WEIGHT_DECAY)
-        for _ in range(PL_STEPS):
-            idx = torch.randint(size, (size,), generator=g)
+
+        def summed_loss(idx, W=W, b=b, scale=scale, mus=mus, rows=rows, ys=ys):
             # w . (x - mu) / sd = x . (w / sd) - (mu / sd) . w: one product of the shared X (n, F)
             every = X @ (W * scale).T - ((mus * scale) * W).sum(1)          # (n, k'): every sentence, every fold
             logits = every.T.gather(1, rows[:, idx]) + b[:, None]           # (k', N): each fold's draw
             loss = nn.functional.binary_cross_entropy_with_logits(logits, ys[:, idx], reduction="none")
-            optimizer.zero_grad()
-            loss.mean(dim=1).sum().backward()
-            optimizer.step()
+            return loss.mean(dim=1).sum()                                   # each fold's mean: its own gradient
+
+        stack = nn.ParameterDict({"W": W, "b": b})
+        loop.train(loop.objective(summed_loss, stack=stack),
+                   lambda _, size=size, g=g: torch.randint(size, (size,), generator=g), None, seed,
+                   optimizer=torch.optim.Adam([W, b], lr=PL_LR, weight_decay=PL_WEIGHT_DECAY), steps=PL_STEPS,
+                   label="logistic folds")
         with torch.no_grad():
             for j, f in enumerate(group):
                 Xt = (X[parts[f]] - mus[j]) * scale[j]
