@@ -7,7 +7,7 @@ on one thread). Every score is on test-part numbers, which training never draws.
 """
 import numpy as np
 import pytest
-import torch
+from one_thread import one_torch_thread
 
 from rnncourse.runs.seq2seq import NUMBERS, STUDY_MODELS, study_row
 
@@ -17,12 +17,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def rows():
     """{model: [study_row, one per seed]} for the plain, reversed and attention models."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_torch_thread():
         out = {name: [study_row(name, seed) for seed in NUMBERS.seeds] for name in STUDY_MODELS}
-    finally:
-        torch.set_num_threads(threads)
     for name, runs in out.items():                   # the table, as the seed script prints it (pytest -s)
         for seed, row in zip(NUMBERS.seeds, runs):
             print(f"{name:10} {seed:4d} " + " ".join(f"{a:5.2f}" for a in row["accuracy"].values())

@@ -5,7 +5,7 @@ setting DATES from each seed and assert the prose, with margins beyond the seed-
 """
 import numpy as np
 import pytest
-import torch
+from one_thread import one_torch_thread
 
 from rnncourse.runs import seq2seq as S2S
 from rnncourse.runs.seq2seq import DATES, train
@@ -15,12 +15,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def rows():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with one_torch_thread():
         out = [S2S.date_study_row(train(DATES, seed)) for seed in S2S.DATE_SEEDS]
-    finally:
-        torch.set_num_threads(threads)
     for seed, row in zip(S2S.DATE_SEEDS, out):       # the table, as the seed script prints it (pytest -s)
         print(seed, {k: np.round(v, 3) for k, v in row.items()})
     return out
