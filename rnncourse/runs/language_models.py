@@ -25,9 +25,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from .. import scratch
 from ..data import CharVocab
 from ..data.language import batchify, char_corpus, encode_chars, split_text, stream_windows
+from ..scratch.language_model import ScratchLM
+from ..torch.language_model import TorchLM
 from . import loop
 
 
@@ -58,56 +59,6 @@ CHAR_CHAPTER = LMSetting(hidden_size=64, lr=2e-2, steps=300, seeds=(0, 1, 2))
 CHAR_RNN_CHAPTER = LMSetting(kind="RNN", hidden_size=64, lr=2e-2, steps=300, seeds=(0, 1, 2))
 # the n-gram baselines' smoothing strength (chosen on the validation split among 0.5 ... 16)
 NGRAM_BETA = 8.0
-
-
-class TorchLM(nn.Module):
-    """Embedding (or one-hot) -> torch.nn.LSTM / RNN -> Linear read-out. ids (T, B) long -> logits (T, B, V).
-
-    With ``setting.tie`` the read-out shares the embedding (Press & Wolf 2017): z_t = h_t E^T + b_y when
-    D = H, and z_t = (h_t P^T) E^T + b_y with a projection P (D, H) (``proj.weight``) when D < H, so a
-    large state H does not make the V x D tables larger. The state_dict holds E once (``embed.weight``
-    (V, D)) and b_y as ``out_bias`` (V,). ``setting.dropout`` drops inputs and states (training only)."""
-
-    def __init__(self, V: int, setting: LMSetting):
-        super().__init__()
-        if setting.kind not in ("LSTM", "RNN"):
-            raise ValueError(f"kind must be 'LSTM' or 'RNN'; got {setting.kind!r}")
-        D = setting.embedding_dim
-        if setting.tie and (D is None or D > setting.hidden_size):
-            raise ValueError(f"a tied read-out needs an embedding no wider than the state; got D={D}, "
-                             f"H={setting.hidden_size}")
-        self.V, self.setting = int(V), setting
-        self.embed = None if D is None else nn.Embedding(V, D)
-        rnn = nn.LSTM if setting.kind == "LSTM" else nn.RNN
-        self.rnn = rnn(V if D is None else D, setting.hidden_size, num_layers=setting.num_layers,
-                       dropout=setting.dropout if setting.num_layers > 1 else 0.0)
-        self.drop = nn.Dropout(setting.dropout)
-        if setting.tie:
-            self.head = None
-            self.proj = None if D == setting.hidden_size else nn.Linear(setting.hidden_size, D, bias=False)
-            self.out_bias = nn.Parameter(torch.zeros(V))
-            with torch.no_grad():
-                self.embed.weight.uniform_(-0.1, 0.1)
-        else:
-            self.head = nn.Linear(setting.hidden_size, V)
-            with torch.no_grad():
-                self.head.weight.uniform_(-setting.readout_scale, setting.readout_scale)
-                self.head.bias.zero_()
-
-    def inputs(self, ids):
-        if self.embed is not None:
-            return self.embed(ids)
-        return nn.functional.one_hot(ids, self.V).to(self.head.weight.dtype)
-
-    def readout(self, h):
-        """Logits (..., V) of states h (..., H)."""
-        if self.head is None:
-            return (h if self.proj is None else self.proj(h)) @ self.embed.weight.T + self.out_bias
-        return self.head(h)
-
-    def forward(self, ids, state=None):
-        out, state = self.rnn(self.drop(self.inputs(ids)), state)
-        return self.readout(self.drop(out)), state
 
 
 def detach(state):
@@ -235,66 +186,6 @@ def char_data(name: str = "wiki"):
     text = char_corpus(name)
     vocab = CharVocab(text)
     return (vocab,) + tuple(encode_chars(part, vocab.chars) for part in split_text(text))
-
-
-class ScratchLM:
-    """:class:`TorchLM` in NumPy: one-hot input or an embedding, scratch.LSTM / RNN + scratch.Linear, with
-    the hand-written backward of :mod:`rnncourse.scratch`.
-
-    ``params`` and ``grads`` use the torch model's ``state_dict`` keys (``embed.weight`` (V, D) when
-    ``setting.embedding_dim`` is set, ``rnn.weight_ih_l0``, ..., ``head.weight``, ``head.bias``), so
-    ``load_torch`` copies an initialisation across. The embedding's gradient is the sum of dL/de_t over
-    the positions that looked up each row (``np.add.at``), as an embedding layer does (book/word2vec.md).
-    """
-
-    def __init__(self, V: int, setting: LMSetting, dtype=np.float64):
-        H, D = setting.hidden_size, setting.embedding_dim
-        self.V = int(V)
-        self.dtype = np.dtype(dtype)
-        I = V if D is None else D
-        self.rnn = (scratch.LSTM(I, H, dtype=dtype) if setting.kind == "LSTM"
-                    else scratch.RNN(I, H, nonlinearity="tanh", dtype=dtype))
-        self.head = scratch.Linear(H, V, dtype=dtype)
-        self.params = {**{f"rnn.{k}": v for k, v in self.rnn.params.items()},
-                       **{f"head.{k}": v for k, v in self.head.params.items()}}
-        self.grads = {**{f"rnn.{k}": v for k, v in self.rnn.grads.items()},
-                      **{f"head.{k}": v for k, v in self.head.grads.items()}}
-        if D is not None:
-            self.params["embed.weight"] = np.random.default_rng(0).standard_normal((V, D)).astype(dtype)
-            self.grads["embed.weight"] = np.zeros((V, D), dtype=dtype)
-        self._ids = None
-
-    def load_torch(self, model: TorchLM) -> None:
-        for k, v in model.state_dict().items():
-            if k not in self.params:
-                raise ValueError(f"no parameter {k!r} in the scratch model (it has {sorted(self.params)})")
-            self.params[k][...] = v.detach().numpy()
-
-    def forward(self, ids, state=None):
-        """ids (T, B) -> (logits (T, B, V), final state)."""
-        self._ids = np.asarray(ids)
-        if "embed.weight" in self.params:
-            x = self.params["embed.weight"][self._ids]                 # e_t = E[x_t]: a row lookup
-        else:
-            x = np.eye(self.V, dtype=self.dtype)[self._ids]            # e_t = onehot(x_t)
-        out, state = self.rnn.forward(x, state)
-        return self.head.forward(out), state
-
-    def loss_and_grads(self, x_ids, y_ids, state=None):
-        """Mean cross-entropy (nats) of one window, its gradients in ``self.grads`` (zeroed first), final state.
-
-        The backward stops at the window's start (the state that came in is a constant): BPTT(T, T).
-        """
-        logits, state = self.forward(x_ids, state)
-        T, B, V = logits.shape
-        loss, dz = scratch.softmax_cross_entropy(logits.reshape(T * B, V), np.asarray(y_ids).reshape(-1))
-        for g in self.grads.values():
-            g.fill(0)
-        dh = self.head.backward(dz.reshape(T, B, V))
-        dx, _ = self.rnn.backward(dh)
-        if "embed.weight" in self.params:
-            np.add.at(self.grads["embed.weight"], self._ids.reshape(-1), dx.reshape(T * B, -1))
-        return loss, state
 
 
 def scratch_training_curve(model: ScratchLM, windows, setting: LMSetting) -> list:
