@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Everything: library, grader, notebooks (nbval, lax, on solutions/ and exercises/: see conftest.py), claims,
-# the book build and the browser tests. --dist loadfile: the cells of one notebook share one kernel.
+# the book build and the browser tests. --dist loadgroup: the scheduler of tests/cost_markers.py (costly work
+# first; a notebook or test file on one worker, the book tests together, seed-per-test files spread).
 test: chromium install
-	$(PY) -m pytest -n $(JOBS) --dist loadfile --durations=25
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup --durations=25
 
 # The fast tier: every test not marked slow (tests/cost_markers.py says what is slow; an unmarked test that
 # spends more than 10 s of CPU fails). No book, browser, notebooks, grader subprocesses or seed studies.

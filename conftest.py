@@ -22,6 +22,7 @@ from cost_markers import (  # noqa: E402, F401
     pytest_configure,
     pytest_runtest_makereport,
     pytest_runtest_setup,
+    pytest_xdist_make_scheduler,
 )
 
 GRADED_NOTEBOOK_FOLDERS = (ROOT / "solutions", ROOT / "exercises")

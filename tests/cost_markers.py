@@ -73,13 +73,59 @@ def pytest_configure(config):
     cpu_limit()                           # a malformed limit stops the run at the start, saying why
 
 
+# How `make test` spreads the work over pytest-xdist's workers (``--dist loadgroup``, with the scheduler of
+# pytest_xdist_make_scheduler below):
+#
+# - Order: longest first. The one book build (about 2.5 minutes on one core) starts at once, the seed
+#   studies next, and the many cheap tests come last, to fill the gaps at the end. Left to itself, xdist
+#   orders files by their number of tests, which put the single-test claim files (a minute or more each)
+#   at the very end of the run while the other worker sat idle.
+# - Units: a file's tests run on one worker, as with ``--dist loadfile`` (a notebook's cells share one kernel;
+#   module fixtures and functools.cache studies are computed once), except
+#   - BOOK_FILES: every test that needs the built book, as one unit, so that only one worker waits for it;
+#   - SPREAD_FILES: files whose tests share no computed state (each trains its own seeds), whose tests go
+#     one by one to whichever worker is free.
+WORK_ORDER = ("book", "claims", "pipeline", "notebook")
+BOOK_FILES = {"tests/test_book.py", "tests/test_site.py", "tests/test_captions.py"}
+SPREAD_FILES = {"tests/test_claims_adding.py", "tests/test_claims_lstm_variants.py", "tests/test_claims_training.py",
+                "tests/test_claims_language.py", "tests/test_claims_signals.py", "tests/test_claims_dynamical.py"}
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {}
     for item in items:
         markers = cost_markers(item)
         for name in sorted(markers - {m.name for m in item.iter_markers()}):
             item.add_marker(name)
         if markers and not item.get_closest_marker("slow"):
             item.add_marker("slow")
+        rank[item] = next((k for k, name in enumerate(WORK_ORDER) if name in markers), len(WORK_ORDER))
+    items.sort(key=rank.__getitem__)                   # stable: the collection order within each class
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work one pytest-xdist worker runs whole, for a test's node id (see BOOK_FILES, SPREAD_FILES)."""
+    path = nodeid.split("::", 1)[0]
+    if path in BOOK_FILES:
+        return "book"
+    return nodeid if path in SPREAD_FILES else path
+
+
+@pytest.hookimpl(optionalhook=True)      # a pytest-xdist hook: unknown, and unused, without xdist
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``--dist loadgroup``: xdist's scope scheduler with :func:`work_unit` as the scope and the collection
+    order kept. (xdist 3.8's own loadgroup reads ``xdist_group`` marks through ``item._nodeid``, which pytest
+    9.2 no longer uses: it silently spread every test. This scheduler does not depend on it.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CostScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False
+    return CostScheduling(config, log)
 
 
 def _cpu_seconds() -> float:

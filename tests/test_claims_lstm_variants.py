@@ -16,8 +16,9 @@ pytestmark = pytest.mark.slow
 
 @functools.cache
 def first_below(variant: str, seed: int):
-    """The first evaluated step below a test MSE of 0.01 of one run (None: never), computed once per session."""
-    return train_adding_variant(variant, VARIANT_STUDY, seed=seed).first_step_below(0.01)
+    """The first evaluated step below a test MSE of 0.01 of one run (None: never), computed once per session.
+    The run stops there (``until_below``): its steps up to there are the full run's (tests/test_experiments.py)."""
+    return train_adding_variant(variant, VARIANT_STUDY, seed=seed, until_below=0.01).first_step_below(0.01)
 
 
 @pytest.fixture(autouse=True)

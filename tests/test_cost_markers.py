@@ -68,3 +68,44 @@ def test_markers_follow_the_file(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for path, markers in expected.items():
         assert f"MARKERS {path} {markers}" in proc.stdout, proc.stdout
+
+
+def test_costly_work_comes_first_and_a_file_stays_on_one_worker_unless_it_spreads(tmp_path):
+    """The collection order puts claims before cheap tests (the scheduler hands work out in that order); under
+    --dist loadgroup a file's tests run on one worker, the book files' tests on one worker together, and a
+    file of SPREAD_FILES test by test. Worker assignment of spread tests is up to timing, so a spread file's
+    tests are checked only to have run."""
+    record = tmp_path / "record"
+    body = ("import os, time\n\ndef test_{k}(request):\n"
+            "    time.sleep(0.05)\n"
+            f"    with open({str(record)!r}, 'a') as f:\n"
+            "        f.write(f\"{{request.node.path.name}} {{os.environ.get('PYTEST_XDIST_WORKER')}}\\n\")\n")
+    files = ["tests/test_a_plain.py", "tests/test_claims_deep.py", "tests/test_claims_adding.py",
+             "tests/test_book.py", "tests/test_captions.py"]
+    (tmp_path / "tests").mkdir()
+    for name in files:
+        (tmp_path / name).write_text("".join(body.format(k=k) for k in range(4)))
+    order = _pytest(tmp_path, *files, "--collect-only", "-q")
+    listed = [line.split("::")[0] for line in order.stdout.splitlines() if "::" in line]
+    assert listed == [f for f in files if "claims" in f for _ in range(4)] + \
+        [f for f in files if "claims" not in f for _ in range(4)], order.stdout     # claims first, then the rest
+    proc = _pytest(tmp_path, *files, "-p", "xdist", "-n", "2", "--dist", "loadgroup")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = [line.split() for line in record.read_text().splitlines()]
+    assert len(lines) == 20, lines
+    workers = {name: {w for n, w in lines if n == name} for name, _ in lines}
+    assert all(len(workers[n]) == 1 for n in ("test_a_plain.py", "test_claims_deep.py")), workers
+    assert workers["test_book.py"] == workers["test_captions.py"] and len(workers["test_book.py"]) == 1, workers
+    assert sum(n == "test_claims_adding.py" for n, _ in lines) == 4
+
+
+def test_work_units_follow_the_files():
+    import cost_markers
+
+    assert cost_markers.work_unit("tests/test_site.py::test_x[book/index]") == "book"
+    assert cost_markers.work_unit("tests/test_book.py::test_y") == "book"
+    assert cost_markers.work_unit("tests/test_claims_deep.py::test_z[0]") == "tests/test_claims_deep.py"
+    assert cost_markers.work_unit("solutions/gru.ipynb::Cell 3") == "solutions/gru.ipynb"
+    spread = "tests/test_claims_adding.py::test_lstm_chapter_t100_over_six_seeds[2]"
+    assert cost_markers.work_unit(spread) == spread
+    assert all((cost_markers.ROOT / f).is_file() for f in cost_markers.SPREAD_FILES | cost_markers.BOOK_FILES)

@@ -41,6 +41,27 @@ def test_train_adding_variant_learns_a_short_task(monkeypatch):
     assert run.steps == [50, 100, 150, 200, 250, 300] and run.final < 0.2 * BASELINE_MSE
 
 
+@pytest.mark.parametrize("trainer", ["torch", "scratch"])
+def test_until_below_stops_at_the_full_runs_first_step_below(monkeypatch, trainer):
+    """A claim that asks only when a run first gets below a level trains it with until_below: the stopped run
+    records the full run's evaluations up to that step, and has no final value to misread."""
+    monkeypatch.setenv("RNNCOURSE_PROGRESS", "0")
+    torch.set_num_threads(1)
+    kwargs = dict(T=6, steps=300, hidden_size=16, eval_every=25, seed=0)
+    trainer = (lambda **kw: train_adding("LSTM", **kw)) if trainer == "torch" else \
+        (lambda **kw: train_adding_variant("CIFG", **kw))
+    full = trainer(**kwargs)
+    level = 0.05 * BASELINE_MSE
+    first = full.first_step_below(level)
+    assert first is not None and first < 300, full.test_mse         # the short task is learnt well before the end
+    stopped = trainer(until_below=level, **kwargs)
+    k = full.steps.index(first) + 1
+    assert stopped.steps == full.steps[:k] and stopped.test_mse == full.test_mse[:k]
+    assert stopped.first_step_below(level) == first
+    with pytest.raises(ValueError, match="no final test MSE"):
+        stopped.final
+
+
 @pytest.mark.parametrize("variant", ["vanilla", "CIFG"])
 def test_numpy_training_loop_matches_the_same_loop_in_torch(monkeypatch, variant):
     """train_adding_variant (hand-written backward, scratch Adam and clipping) against torch.autograd,

@@ -169,6 +169,32 @@ def test_a_run_stops_at_its_first_non_finite_loss():
     np.testing.assert_allclose(model.lin.weight.detach().numpy(), W, rtol=1e-12)
 
 
+@pytest.mark.parametrize("side", ["torch", "scratch"])
+def test_stop_when_ends_after_the_first_accepted_evaluation_and_changes_nothing_before(side):
+    """A run with stop_when is the full run's prefix: the same losses and evaluations, up to the first
+    evaluation stop_when accepts, and the weights of that step (the closed form's after 8 updates)."""
+    x, y = problem()
+    W0, b0 = initial()
+
+    def run(**kwargs):
+        model = TorchLinear(W0, b0) if side == "torch" else ScratchLinear(W0, b0)
+        weight = (lambda: model.lin.weight.detach().numpy()) if side == "torch" else (lambda: model.lin.params["weight"])
+        curve = train(model, lambda rng: (x, y), Setting(steps=12, eval_every=2), optimizer="sgd",
+                      evaluate=lambda: float(np.mean((x @ weight().T - y) ** 2)), **kwargs)
+        return curve, weight().copy()
+
+    full, _ = run()
+    level = full.evals[3]                                # the fourth evaluation, after step 8, is the first at or below it
+    assert all(v > level for v in full.evals[:3])
+    stopped, W = run(stop_when=lambda v: v <= level)
+    assert stopped.stopped_at == 8 and full.stopped_at is None
+    assert stopped.eval_steps == full.eval_steps[:4] and stopped.evals == full.evals[:4]
+    assert stopped.loss == full.loss[:8]
+    np.testing.assert_allclose(W, closed_form_sgd(W0, b0, x, y, [0.05] * 8)[0], rtol=1e-12)
+    with pytest.raises(ValueError, match="stop_when must be a callable, given with evaluate="):
+        train(ScratchLinear(W0, b0), lambda rng: (x, y), Setting(), stop_when=lambda v: True)
+
+
 def test_bad_input_is_a_clear_value_error():
     x, y = problem()
     with pytest.raises(ValueError, match="torch.nn.Module with loss"):

@@ -29,9 +29,14 @@ class Run:
     steps: list = field(default_factory=list)
     test_mse: list = field(default_factory=list)
     seconds: float = 0.0
+    stopped_below: float | None = None   # trained with until_below=level and stopped at its first step below it
 
     @property
     def final(self) -> float:
+        """The test MSE after the last step of the setting (a run stopped early has none: ValueError)."""
+        if self.stopped_below is not None:
+            raise ValueError(f"{self.label}: this run stopped at step {self.steps[-1]}, its first evaluation below "
+                             f"{self.stopped_below}; it has no final test MSE (train without until_below)")
         return self.test_mse[-1]
 
     def first_step_below(self, level: float) -> int | None:
@@ -100,7 +105,8 @@ def set_forget_bias(model, value: float) -> None:
                 model.params[f"bias_hh_l{layer}{sfx}"][rows] = 0.0
 
 
-def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None, dtype=np.float32) -> Run:
+def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None, dtype=np.float32,
+          until_below: float | None = None) -> Run:
     """Train ``model`` + a linear read-out of its last output on the adding problem, in ``setting``.
 
     Adam (Kingma & Ba 2015) with global gradient-norm clipping (Pascanu et al. 2013); a fresh batch every
@@ -108,31 +114,38 @@ def train(model, setting: AddingSetting, seed: int = 0, label: str | None = None
     module with torch.nn's (output, state) interface works: a torch.nn.Module trains with autograd and
     torch.optim, an rnncourse.scratch module with its own hand-written backward, scratch Adam and
     clipping (both through :func:`rnncourse.runs.loop.train`). Seeds make a run reproducible
-    (single-threaded CPU).
+    (single-threaded CPU). ``until_below=level`` stops the run at its first evaluation below ``level``: for
+    a study that asks only :meth:`Run.first_step_below` (the steps up to there are those of the full run).
     """
     x_test, y_test = adding_problem(setting.T, setting.test_size, rng=held_out_seed(seed), dtype=dtype)
     task = (LastStepRegressor(model) if isinstance(model, torch.nn.Module)
             else ScratchRegressor(model, dtype=dtype, rng=seed + 1))
     curve = loop.train(task, lambda rng: adding_problem(setting.T, setting.batch_size, rng=rng, dtype=dtype),
                        setting, seed, evaluate=lambda: float(task.mse(x_test, y_test)),
+                       stop_when=None if until_below is None else (lambda mse: mse < until_below),
                        label=label or type(model).__name__)
-    return Run(curve.label, curve.eval_steps, curve.evals, curve.seconds)
+    return Run(curve.label, curve.eval_steps, curve.evals, curve.seconds,
+               None if curve.stopped_at is None else until_below)
 
 
-def train_adding(kind: str = "LSTM", setting: AddingSetting = GRU_CHAPTER, seed: int = 0, **overrides) -> Run:
+def train_adding(kind: str = "LSTM", setting: AddingSetting = GRU_CHAPTER, seed: int = 0,
+                 until_below: float | None = None, **overrides) -> Run:
     """torch.nn.RNN / LSTM / GRU (hidden_size from the setting, forget bias set for the LSTM), trained by
-    :func:`train`. Keyword ``overrides`` replace fields of ``setting`` (e.g. ``T=6, steps=300``)."""
+    :func:`train` (``until_below`` as there). Keyword ``overrides`` replace fields of ``setting`` (e.g.
+    ``T=6, steps=300``)."""
     setting = replace(setting, **overrides)
     torch.manual_seed(seed)
     module = getattr(torch.nn, kind)(2, setting.hidden_size)
     if kind == "LSTM" and setting.forget_bias is not None:
         set_forget_bias(module, setting.forget_bias)
-    return train(module, setting, seed, label=kind)
+    return train(module, setting, seed, label=kind, until_below=until_below)
 
 
-def train_adding_init(scheme: str, setting: AddingSetting = INIT_STUDY, seed: int = 0, **overrides) -> Run:
+def train_adding_init(scheme: str, setting: AddingSetting = INIT_STUDY, seed: int = 0,
+                      until_below: float | None = None, **overrides) -> Run:
     """torch.nn.RNN with the scheme's nonlinearity and W_hh from :func:`rnncourse.torch.initialise_` (the initialisation
-    table of deck C, :mod:`rnncourse.scratch.init`), trained by :func:`train`. ``overrides`` replace setting fields."""
+    table of deck C, :mod:`rnncourse.scratch.init`), trained by :func:`train` (``until_below`` as there).
+    ``overrides`` replace setting fields."""
     from ..scratch.init import SCHEMES
     from ..torch.init import initialise_
 
@@ -142,15 +155,15 @@ def train_adding_init(scheme: str, setting: AddingSetting = INIT_STUDY, seed: in
     torch.manual_seed(seed)
     module = torch.nn.RNN(2, setting.hidden_size, nonlinearity=SCHEMES[scheme])
     initialise_(module, scheme, rng=seed)
-    return train(module, setting, seed, label=scheme)
+    return train(module, setting, seed, label=scheme, until_below=until_below)
 
 
 def train_adding_variant(variant: str = "vanilla", setting: AddingSetting = VARIANT_STUDY, seed: int = 0,
-                         dtype=np.float32, **overrides) -> Run:
-    """A from-scratch ``LSTMVariant`` (NumPy, hand-written BPTT) trained by :func:`train`, forget gate
-    opened as in :func:`train_adding` (see :func:`set_forget_bias` for CIFG)."""
+                         dtype=np.float32, until_below: float | None = None, **overrides) -> Run:
+    """A from-scratch ``LSTMVariant`` (NumPy, hand-written BPTT) trained by :func:`train` (``until_below`` as
+    there), forget gate opened as in :func:`train_adding` (see :func:`set_forget_bias` for CIFG)."""
     setting = replace(setting, **overrides)
     rnn = LSTMVariant(2, setting.hidden_size, variant=variant, dtype=dtype, rng=seed)
     if setting.forget_bias is not None:
         set_forget_bias(rnn, setting.forget_bias)
-    return train(rnn, setting, seed, label=variant, dtype=dtype)
+    return train(rnn, setting, seed, label=variant, dtype=dtype, until_below=until_below)

@@ -37,6 +37,7 @@ class Curve:
     global L2 norm of the gradient before clipping); ``evals[j]`` is ``evaluate()`` after step
     ``eval_steps[j]`` (every ``eval_every`` steps, and after the last step). A run stops at its first
     non-finite loss or gradient norm: that loss is recorded as ``inf`` and ``diverged_at`` is its step.
+    A run given ``stop_when`` stops after the first evaluation it accepts: ``stopped_at`` is that step.
     """
 
     label: str = ""
@@ -45,6 +46,7 @@ class Curve:
     eval_steps: list = field(default_factory=list)
     evals: list = field(default_factory=list)
     seconds: float = 0.0
+    stopped_at: int | None = None
 
     @property
     def diverged_at(self) -> int | None:
@@ -137,7 +139,7 @@ def clip_value(threshold: float):
 
 
 def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", evaluate=None, schedule=None,
-          label: str = "", **overrides) -> Curve:
+          stop_when=None, label: str = "", **overrides) -> Curve:
     """Train ``model`` on batches ``data(rng)`` for ``setting.steps`` steps; return the :class:`Curve`.
 
     ``optimizer``: "adam" or "sgd" (built on the model's parameters with ``setting.lr``), or a built
@@ -145,7 +147,10 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
     ``torch.nn.utils.clip_grad_norm_``; None: none) or ``clip=`` a callable given the parameter list
     (torch) or the ``grads`` dict (scratch), such as :func:`clip_value`. ``schedule(step) -> lr`` sets the
     learning rate before each step (1-based). ``evaluate() -> value`` runs every ``setting.eval_every`` steps
-    and after the last one (under ``torch.no_grad()`` for a torch model). Keyword ``overrides`` (``steps``,
+    and after the last one (under ``torch.no_grad()`` for a torch model). ``stop_when(value) -> bool`` ends
+    the run after the first evaluation it accepts (``curve.stopped_at``): a study that only asks *when* a
+    run first reaches a level need not train it further, and every step up to there is the same as in the
+    full run. Keyword ``overrides`` (``steps``,
     ``lr``, ``clip``, ``eval_every``) replace the setting's fields. Seeds make a run reproducible (single-threaded CPU).
     """
     steps = _field(setting, overrides, "steps")
@@ -157,6 +162,9 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
     lr = _field(setting, overrides, "lr") if needs_lr else None
     clip = _field(setting, overrides, "clip", None)
     eval_every = _field(setting, overrides, "eval_every", None) if evaluate is not None else None
+    if stop_when is not None and not (callable(stop_when) and eval_every):
+        raise ValueError("train: stop_when must be a callable, given with evaluate= and an eval_every; "
+                         f"got stop_when={stop_when!r}, eval_every={eval_every!r}")
     if isinstance(model, torch.nn.Module):
         if not callable(getattr(model, "loss", None)):
             raise ValueError(f"train: a torch model must define loss(batch) -> scalar tensor; "
@@ -182,6 +190,9 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
         if eval_every and (step % eval_every == 0 or step == steps):
             curve.evals.append(side.evaluate(evaluate))
             curve.eval_steps.append(step)
+            if stop_when is not None and stop_when(curve.evals[-1]):
+                curve.stopped_at = step
+                break
     curve.seconds = time.perf_counter() - start
     return curve
 
