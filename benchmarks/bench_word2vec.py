@@ -1,4 +1,4 @@
-"""word2vec (skip-gram and CBOW, negative sampling) on gensim's wiki sample: ours (NumPy, torch) vs gensim, in one process.
+"""word2vec (skip-gram and CBOW, negative sampling) on gensim's wiki sample: ours (NumPy, compiled, torch) vs gensim, in one process.
 
 Same corpus (about 453k tokens, articles cut at 10,000 tokens, the longest sentence gensim reads whole) and
 the same settings for all: vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, alpha 0.025 ->
@@ -14,6 +14,11 @@ of rho over the repetitions (gensim's two threads are not deterministic, so one 
 "numpy" is one thread (whatever BLAS threads NumPy's small matrix products use), "numpy-2threads" two
 Hogwild threads like gensim's 2 workers, "torch" one thread of batches with --torch-threads intra-op
 threads. The same names with "-cbow" train CBOW (gensim's cbow_mean=1) instead of skip-gram.
+"compiled" is ``Word2Vec(engine="compiled")``: gensim's per-word SGD loops compiled with numba
+(rnncourse/scratch/word2vec_compiled.py), two Hogwild threads like gensim's 2 workers. Its kernels are
+compiled (or loaded from numba's cache) once before any timing, as gensim's Cython is compiled before it
+is installed; the script prints that first-call time separately. Run with RNNCOURSE_NUMBA_CACHE=0 to
+measure a compilation from scratch rather than a cache load.
 "numpy-floor-cbow" is a floor, not a model: the NumPy trainer with every step reduced to the row gathers
 (W_in[context], W_out[centre and noise words]) and the two repeated-row scatter-adds that any step of
 ours has to make, adding zeros, with no arithmetic at all. Its time is what the NumPy formulation costs
@@ -30,13 +35,13 @@ import torch
 from gensim.models import Word2Vec as GensimWord2Vec
 
 from rnncourse.data import WordVocab, wiki_sample, word_pairs
-from rnncourse.scratch import similarity_rho
+from rnncourse.runs.word2vec import WIKI_MIN_COUNT, WIKI_SETTING
+from rnncourse.scratch import similarity_rho, word2vec_compiled
 from rnncourse.scratch.word2vec import Word2Vec as NumpyWord2Vec
 from rnncourse.scratch.word2vec import scatter_add_rows
 from rnncourse.torch.word2vec import Word2Vec as TorchWord2Vec
 
-SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
-MIN_COUNT = 5
+SETTINGS, MIN_COUNT = WIKI_SETTING, WIKI_MIN_COUNT
 
 
 class FloorWord2Vec(NumpyWord2Vec):
@@ -61,10 +66,11 @@ def run_gensim(sentences, epochs, seed, sg=True):
     return time.perf_counter() - start, m.wv.index_to_key, m.wv.vectors
 
 
-def run_ours(cls, sentences, epochs, seed, batch_size, workers=1, sg=True):
+def run_ours(cls, sentences, epochs, seed, batch_size, workers=1, sg=True, engine="numpy"):
     start = time.perf_counter()
     vocab = WordVocab(sentences, MIN_COUNT)
-    m = cls(vocab, sg=sg, seed=seed, batch_size=batch_size, workers=workers, **SETTINGS).train(sentences, epochs)
+    m = cls(vocab, sg=sg, seed=seed, batch_size=batch_size, workers=workers, engine=engine,
+            **SETTINGS).train(sentences, epochs)
     return time.perf_counter() - start, vocab.words, m.vectors
 
 
@@ -88,6 +94,8 @@ def main():
                                                            args.batch_size, sg=sg),
             "numpy-2threads" + suffix: lambda seed, sg=sg: run_ours(NumpyWord2Vec, sentences, args.epochs, seed,
                                                                     args.batch_size, 2, sg=sg),
+            "compiled" + suffix: lambda seed, sg=sg: run_ours(NumpyWord2Vec, sentences, args.epochs, seed,
+                                                              args.batch_size, 2, sg=sg, engine="compiled"),
             "torch" + suffix: lambda seed, sg=sg: run_ours(TorchWord2Vec, sentences, args.epochs, seed,
                                                            args.batch_size, sg=sg)})
     runners["numpy-floor-cbow"] = lambda seed: run_ours(FloorWord2Vec, sentences, args.epochs, seed,
@@ -99,6 +107,9 @@ def main():
     print(f"wiki sample: {sum(map(len, sentences))} tokens in {len(sentences)} sentences; "
           f"negative sampling, {args.epochs} epochs, batch of {args.batch_size} windows for ours; "
           f"torch threads {torch.get_num_threads()}")
+    if any(n.startswith("compiled") for n in names):
+        print(f"compiled kernels: first call {word2vec_compiled.warm_up():.2f} s (compilation, or a load from "
+              f"numba's cache), before and outside every timing")
     times = {n: [] for n in names}
     rhos = {n: [] for n in names}
     for rep in range(args.reps):
@@ -116,6 +127,7 @@ def main():
         ratio = t / statistics.median(times[base]) if base in times else float("nan")
         sd = statistics.stdev(rhos[name]) if len(rhos[name]) > 1 else float("nan")
         print(f"| {name} | {t:.1f} s | {ratio:.2f}x | {statistics.mean(rhos[name]):.3f} ± {sd:.3f} |")
+
 
 if __name__ == "__main__":
     main()
