@@ -87,12 +87,12 @@ def reference_training(W_in, W_out, ids, bounds, keep_int, table, window, K, cbo
         alpha = max(min_alpha, alpha0 - (alpha0 - min_alpha) * a / total)
         kept = [int(w) for w in ids[a:b] if gen.draw() <= keep_int[w]]
         for i, c in enumerate(kept):
-            shrink = gen.draw() % window
+            shrink = (gen.draw() * window) >> 32                 # the high bits of the 32-bit draw
             lo, hi = max(0, i - window + shrink), min(len(kept), i + window + 1 - shrink)
             ctx = [kept[m] for m in range(lo, hi) if m != i]
 
             def negatives():
-                return np.array([[table[gen.draw() % len(table)] for _ in range(K)]])
+                return np.array([[table[(gen.draw() * len(table)) >> 32] for _ in range(K)]])
 
             if cbow:
                 neg = negatives()

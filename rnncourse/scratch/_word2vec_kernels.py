@@ -24,6 +24,7 @@ _MUL = np.uint64(25214903917)
 _ADD = np.uint64(11)
 _MASK = np.uint64((1 << 48) - 1)
 _SHIFT = np.uint64(16)
+_S32 = np.uint64(32)
 
 
 def _jit(fn):
@@ -114,12 +115,13 @@ def sg_update(W_in, W_out, word, targets, alpha, work):
 
 @_jit
 def _draw_targets(centre, table, targets, state):
-    """targets[0] = centre; targets[1:] noise words from the table, -1 where one equals the centre."""
+    """targets[0] = centre; targets[1:] noise words from the table (slot from the draw's high bits), -1 where
+    one equals the centre."""
     targets[0] = centre
     T = np.uint64(table.shape[0])
     for d in range(1, targets.shape[0]):
         r, state = lcg_draw(state)
-        t = table[np.int64(r % T)]
+        t = table[np.int64((r * T) >> _S32)]
         targets[d] = -1 if t == centre else t
     return state
 
@@ -160,7 +162,7 @@ def train_sentences(W_in, W_out, ids, bounds, sentences, keep_int, table, window
                 n += 1
         for i in range(n):
             r, state = lcg_draw(state)
-            b = np.int64(r % win)                     # reduced window: span window - b each side
+            b = np.int64((r * win) >> _S32)          # reduced window: span window - b each side
             j = max(0, i - window + b)
             k = min(n, i + window + 1 - b)
             if cbow:

@@ -19,6 +19,10 @@ Per sentence (the words of one token list that are in the vocabulary, in order):
 3. **Targets**: the centre word c (label y = 1) and K draws from the unigram^0.75 noise table
    (``noise_table``, label y = 0). A draw equal to c is skipped, not redrawn, as in the C code and gensim
    (so a window may have fewer than K negatives).
+
+   Draws in a range [0, n) (window shrink b, noise-table slot) take the high bits of the 32-bit draw r,
+   ``(r * n) >> 32``, as gensim's bisection of its cumulative table does for noise words (``r % n``
+   would read the generator's low bits, whose periods are short); gensim draws b from NumPy's generator.
 4. **Steps**, for the input vector h: CBOW's :math:`h = \frac{1}{n}\sum_{j} W_{in}[x_j]` over the n context
    words (gensim's ``cbow_mean=1``), skip-gram's :math:`h = W_{in}[x_j]` for each context word x_j in turn,
    each with its own K draws. With :math:`e = 0` (gensim's ``neu1e``, ``work``), for each target t in order:
