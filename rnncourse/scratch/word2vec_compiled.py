@@ -47,7 +47,7 @@ worker and epoch from the model's NumPy generator.
 calls the nogil kernel on them, updating the shared W_in and W_out without locks (Hogwild, as gensim's
 threads do). ``workers=1`` is deterministic for a seed.
 
-The kernels live in ``_word2vec_kernels`` and are compiled on first use (about 2-5 s; :func:`warm_up`
+The kernels live in ``_word2vec_kernels`` and are compiled on first use (about 2 s of CPU; :func:`warm_up`
 compiles them ahead). numba is imported only then, so ``import rnncourse`` does not pay for it. Compiled
 code is cached on disk in numba's ``__pycache__`` beside the source when that is writable, else in
 ``$XDG_CACHE_HOME/rnncourse/numba`` (or ``~/.cache/...``); where neither is writable nothing is cached.
