@@ -2,6 +2,8 @@
 the NumPy ``window_step`` (checked against torch autograd in test_word2vec.py) for single updates, and a
 plain Python loop over a short corpus that draws from the C code's generator with Python integers and
 steps with ``window_step``, one window (CBOW) or one pair (skip-gram) at a time."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -150,3 +152,35 @@ def test_bad_engine():
         w2v.Word2Vec(vocab, engine="numba")
     with pytest.raises(ValueError, match="engine 'numpy' only"):
         tw2v.Word2Vec(vocab, engine="compiled")
+
+
+def test_numba_is_imported_only_by_the_compiled_engine():
+    """``import rnncourse`` and the NumPy word2vec do not pay numba's import."""
+    import subprocess
+    import sys
+
+    code = ("import sys, rnncourse, rnncourse.scratch, rnncourse.scratch.word2vec, "
+            "rnncourse.scratch.word2vec_compiled; print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out
+
+
+def test_missing_numba_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(wc, "_KERNELS", None)
+    monkeypatch.setattr(wc.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match="needs numba: pip install"):
+        wc.kernels()
+
+
+def test_cache_goes_where_it_can_be_written(monkeypatch, tmp_path):
+    """Beside the source when its __pycache__ is writable (None: numba's default), else the user cache
+    directory, else nowhere ("": no caching, and no warning)."""
+    writable = wc._writable
+    assert writable(tmp_path / "a" / "b") and not writable(Path(__file__))     # a file is no directory
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(wc, "_writable", lambda path: True)
+    assert wc._cache_dir() is None
+    monkeypatch.setattr(wc, "_writable", lambda path: path.name != "__pycache__")
+    assert wc._cache_dir() == str(tmp_path / "rnncourse" / "numba")
+    monkeypatch.setattr(wc, "_writable", lambda path: False)
+    assert wc._cache_dir() == ""
