@@ -77,8 +77,7 @@ def test_compiled_cbow_at_scale_is_gensims(wiki_cbow):
     """On the whole wiki sample (the benchmark's setting, D = 100), CBOW trained by gensim's algorithm
     compiled (``Word2Vec(engine="compiled")``) learns what gensim's CBOW learns: over five seeds our median
     WordSim353 rho is above 0.05, and the two means are within 0.07 of each other. Observed, December 2026,
-    2 threads each
-    (``bench_word2vec.py --reps 20 --only gensim-cbow,compiled-cbow``): per-seed rho 0.093-0.165 for ours
+    2 threads each (``bench_word2vec.py --reps 20 --only gensim-cbow,compiled-cbow``): per-seed rho 0.093-0.165 for ours
     (sd 0.023) and 0.087-0.167 for gensim's (sd 0.026), means 0.123 and 0.128; the means of five seeds
     differed by 0.007 (``--reps 5``), and by up to 0.04 with an earlier version whose draws read the
     generator's low bits. The bounds leave at least one seed-to-seed sd beyond what was seen."""
