@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import word_pairs
+from ..data import WordVocab, wiki_sample, word_pairs
 from ..data.gensim_data import BOOK_SLICE_TOKENS, wiki_slice
 from ..scratch.embedding_eval import random_pair_cosine, similarity_rho
-from ..scratch.word2vec import BOOK_EPOCHS, BOOK_MIN_COUNT, BOOK_SETTING, train_book_vectors
+from ..scratch.word2vec import BOOK_EPOCHS, BOOK_MIN_COUNT, BOOK_SETTING, Word2Vec, train_book_vectors
 
 # the chapter's slice: the first SLICE_TOKENS tokens of the wiki sample, in its 10,000-token sentences;
 # the training setting is the book's (rnncourse.scratch.word2vec.BOOK_SETTING), for ours and gensim's alike
@@ -98,3 +98,29 @@ def seed_study(seeds=SEEDS) -> dict[str, list[Run]]:
             train = train_gensim if name.startswith("gensim") else train_ours
             out[name].append(train(corpus, seed, sg=not name.endswith("CBOW")))
     return out
+
+
+# The whole wiki sample (about 453k tokens), as benchmarks/bench_word2vec.py trains it: gensim's defaults
+# (D = 100), min_count 5, 5 epochs, 2 workers on both sides.
+WIKI_SETTING = dict(vector_size=100, window=5, negative=5, sample=1e-3, alpha=0.025, min_alpha=1e-4)
+WIKI_MIN_COUNT = 5
+WIKI_EPOCHS = 5
+
+
+def wiki_cbow_study(seeds=SEEDS) -> dict[str, np.ndarray]:
+    """WordSim353 rho (one per seed) of CBOW on the whole wiki sample in ``WIKI_SETTING``: gensim's and ours
+    (``Word2Vec(engine="compiled")``, gensim's algorithm compiled with numba), both with 2 worker threads.
+    Returns ``{"gensim CBOW": rho (S,), "compiled CBOW": rho (S,)}``."""
+    from gensim.models import Word2Vec as GensimWord2Vec
+
+    corpus, pairs = wiki_sample(), word_pairs("wordsim353")
+    out = {"gensim CBOW": [], "compiled CBOW": []}
+    for seed in seeds:
+        g = GensimWord2Vec(corpus, sg=0, min_count=WIKI_MIN_COUNT, epochs=WIKI_EPOCHS, workers=2, seed=seed,
+                           **WIKI_SETTING)
+        out["gensim CBOW"].append(similarity_rho(g.wv.index_to_key, g.wv.vectors, pairs)[0])
+        vocab = WordVocab(corpus, WIKI_MIN_COUNT)
+        m = Word2Vec(vocab, sg=False, seed=seed, workers=2, engine="compiled", **WIKI_SETTING).train(corpus,
+                                                                                                  WIKI_EPOCHS)
+        out["compiled CBOW"].append(similarity_rho(vocab.words, m.vectors, pairs)[0])
+    return {k: np.array(v) for k, v in out.items()}

@@ -385,22 +385,34 @@ class Word2Vec:
     ``workers > 1`` runs that many threads, each taking every workers-th batch and updating the shared
     matrices without locks (Hogwild, as the C code's and gensim's threads do; NumPy releases the GIL
     inside its loops). Results then depend on thread timing; ``workers=1`` is deterministic for a seed.
+
+    ``engine="compiled"`` trains with gensim's algorithm instead: one SGD step per window (CBOW) or pair
+    (skip-gram), in text order, compiled with numba (:mod:`rnncourse.scratch.word2vec_compiled`, which needs
+    numba installed); ``batch_size`` is then unused, ``workers`` threads train disjoint jobs (Hogwild), and
+    W_in starts uniform in [-1/D, 1/D), gensim 4's range.
     """
 
     def __init__(self, vocab: WordVocab, vector_size=100, window=5, negative=5, sample=1e-3, sg=True,
-                 alpha=0.025, min_alpha=1e-4, batch_size=512, seed=0, dtype=np.float32, workers=1):
+                 alpha=0.025, min_alpha=1e-4, batch_size=512, seed=0, dtype=np.float32, workers=1,
+                 engine="numpy"):
         if not isinstance(vocab, WordVocab):
             raise ValueError(f"vocab must be a WordVocab; got {type(vocab).__name__}")
         for name, val in (("vector_size", vector_size), ("window", window), ("negative", negative),
                           ("batch_size", batch_size), ("workers", workers)):
             if not isinstance(val, (int, np.integer)) or val < 1:
                 raise ValueError(f"{name} must be a positive integer; got {val!r}")
+        if engine not in ("numpy", "compiled"):
+            raise ValueError(f"engine must be 'numpy' or 'compiled'; got {engine!r}")
+        self.engine = engine
         self.vocab, self.D, self.window, self.K = vocab, int(vector_size), int(window), int(negative)
         self.sample, self.sg, self.alpha, self.min_alpha = sample, bool(sg), alpha, min_alpha
         self.batch_size, self.workers = int(batch_size), int(workers)
         self.rng = np.random.default_rng(seed)
         V = len(vocab)
-        self.W_in = ((self.rng.random((V, self.D)) - 0.5) / self.D).astype(dtype)
+        # uniform in [-0.5/D, 0.5/D) as in the C code; gensim 4 (prep_vectors) doubles it, and so does the
+        # compiled engine, which follows gensim
+        spread = 2.0 if engine == "compiled" else 1.0
+        self.W_in = (spread * (self.rng.random((V, self.D)) - 0.5) / self.D).astype(dtype)
         self.W_out = np.zeros((V, self.D), dtype=dtype)
         self.keep = keep_probability(vocab.counts, sample, "gensim") if sample else np.ones(V)
         self.table = noise_table(vocab.counts, 0.75, size=max(1_000_000, 100 * V))
@@ -423,6 +435,12 @@ class Word2Vec:
         if len(ids) == 0:
             raise ValueError("no token of sentences is in the vocabulary")
         # the learning rate decays with the fraction of (pre-subsampling) words seen, as in the C code
+        if self.engine == "compiled":
+            from . import word2vec_compiled
+
+            self.losses += word2vec_compiled.train_epochs(self, ids, sent, epochs)
+            self.seconds += time.perf_counter() - start
+            return self
         total = epochs * len(ids)
         cbow = not self.sg
         for epoch in range(epochs):

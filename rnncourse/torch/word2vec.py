@@ -76,6 +76,9 @@ class Word2Vec(np_w2v.Word2Vec):
     """
 
     def __init__(self, vocab: WordVocab, *args, **kwargs):
+        if kwargs.get("engine", "numpy") != "numpy":
+            raise ValueError(f"the torch trainer has engine 'numpy' only (its steps in torch); got "
+                             f"{kwargs['engine']!r}: use rnncourse.scratch.Word2Vec for engine='compiled'")
         super().__init__(vocab, *args, **kwargs)
         self.W_in = torch.from_numpy(self.W_in)
         self.W_out = torch.from_numpy(self.W_out)
