@@ -59,7 +59,7 @@ def test_until_below_stops_at_the_full_runs_first_step_below(monkeypatch, traine
     assert stopped.steps == full.steps[:k] and stopped.test_mse == full.test_mse[:k]
     assert stopped.first_step_below(level) == first
     with pytest.raises(ValueError, match="no final test MSE"):
-        stopped.final
+        _ = stopped.final
 
 
 @pytest.mark.parametrize("variant", ["vanilla", "CIFG"])

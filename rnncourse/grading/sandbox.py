@@ -575,6 +575,8 @@ class Child:
         cell or loaded, None before (a child killed earlier says nothing about it)."""
         self._worker = self._worker or self._worker_pid()       # found while it runs (it wrote the line)
         status = _status(self._worker)
+        if not status and self.protections:
+            return          # it died since the last look (its first cell may kill it): what /proc showed then stands
         uid = int(status.get("Uid", "-1 ").split()[0]) if status else -1
         nspid = status.get("NSpid", "").split()
         self.protections = {
