@@ -14,7 +14,7 @@ def test_save_then_load_round_trips_arrays_and_manifest(tmp_path, monkeypatch):
     weights = {"weight_ih_l0": np.arange(6.0).reshape(2, 3), "counts": np.array([1, 2, 3])}
     manifest = {k: 0 for k in pretrained.MANIFEST_FIELDS if k != "name"}
     manifest.update(metrics={"bpc": 1.5}, versions={"machine": "x"}, created="2026-12-06", curve=[[0, 2.0]])
-    pretrained.save("toy", weights, manifest, directory=tmp_path)
+    pretrained.save("toy", weights, manifest, directory=str(tmp_path))     # a str names the folder too
     loaded = pretrained.load("toy")
     assert loaded.state_dict["weight_ih_l0"].dtype == np.float32
     np.testing.assert_array_equal(loaded.state_dict["weight_ih_l0"], weights["weight_ih_l0"])

@@ -106,6 +106,7 @@ def save(name: str, state_dict: dict, manifest: dict, directory: Path = DIRECTOR
     arrays = {k: (np.asarray(v) if np.issubdtype(np.asarray(v).dtype, np.integer)
                   else np.asarray(v, float_dtype))
               for k, v in state_dict.items()}
+    directory = Path(directory)                    # a str or any os.PathLike names a folder as well
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.npz"
     np.savez_compressed(path, **arrays)
