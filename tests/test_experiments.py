@@ -57,7 +57,9 @@ def test_until_below_stops_at_the_full_runs_first_step_below(monkeypatch, traine
     stopped = trainer(until_below=level, **kwargs)
     k = full.steps.index(first) + 1
     assert stopped.steps == full.steps[:k] and stopped.test_mse == full.test_mse[:k]
-    assert stopped.first_step_below(level) == first
+    assert stopped.first_step_below(level) == first and stopped.first_step_below(2 * level) == full.first_step_below(2 * level)
+    with pytest.raises(ValueError, match="cannot say when it first got below"):
+        stopped.first_step_below(level / 2)
     with pytest.raises(ValueError, match="no final test MSE"):
         _ = stopped.final
 

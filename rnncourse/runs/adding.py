@@ -40,7 +40,11 @@ class Run:
         return self.test_mse[-1]
 
     def first_step_below(self, level: float) -> int | None:
-        """The first evaluated step whose test MSE is below ``level`` (None if it never was)."""
+        """The first evaluated step whose test MSE is below ``level`` (None if it never was). A run stopped at
+        its first step below ``until_below`` answers only for levels at or above that one."""
+        if self.stopped_below is not None and level < self.stopped_below:
+            raise ValueError(f"{self.label}: this run stopped at its first evaluation below {self.stopped_below}; "
+                             f"it cannot say when it first got below {level} (train with until_below={level})")
         return next((step for step, mse in zip(self.steps, self.test_mse) if mse < level), None)
 
 

@@ -150,8 +150,8 @@ def train(model, data, setting, seed: int = 0, *, rng=None, optimizer="adam", ev
     and after the last one (under ``torch.no_grad()`` for a torch model). ``stop_when(value) -> bool`` ends
     the run after the first evaluation it accepts (``curve.stopped_at``): a study that only asks *when* a
     run first reaches a level need not train it further, and every step up to there is the same as in the
-    full run. Keyword ``overrides`` (``steps``,
-    ``lr``, ``clip``, ``eval_every``) replace the setting's fields. Seeds make a run reproducible (single-threaded CPU).
+    full run. Keyword ``overrides`` (``steps``, ``lr``, ``clip``, ``eval_every``) replace the setting's fields.
+    Seeds make a run reproducible (single-threaded CPU).
     """
     steps = _field(setting, overrides, "steps")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:

@@ -114,12 +114,12 @@ def wiki_cbow_study(seeds=SEEDS) -> dict[str, np.ndarray]:
     from gensim.models import Word2Vec as GensimWord2Vec
 
     corpus, pairs = wiki_sample(), word_pairs("wordsim353")
+    vocab = WordVocab(corpus, WIKI_MIN_COUNT)
     out = {"gensim CBOW": [], "compiled CBOW": []}
     for seed in seeds:
         g = GensimWord2Vec(corpus, sg=0, min_count=WIKI_MIN_COUNT, epochs=WIKI_EPOCHS, workers=2, seed=seed,
                            **WIKI_SETTING)
         out["gensim CBOW"].append(similarity_rho(g.wv.index_to_key, g.wv.vectors, pairs)[0])
-        vocab = WordVocab(corpus, WIKI_MIN_COUNT)
         m = Word2Vec(vocab, sg=False, seed=seed, workers=2, engine="compiled", **WIKI_SETTING).train(corpus,
                                                                                                   WIKI_EPOCHS)
         out["compiled CBOW"].append(similarity_rho(vocab.words, m.vectors, pairs)[0])
