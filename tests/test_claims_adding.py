@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from rnncourse.data.adding import BASELINE_MSE
-from rnncourse.runs.adding import GRU_CHAPTER, LSTM_CHAPTER, train_adding
+from rnncourse.runs.adding import GRU_CHAPTER, LSTM_CHAPTER, LSTM_CHAPTER_RNN_SEEDS, train_adding
 
 pytestmark = pytest.mark.slow
 
@@ -22,19 +22,21 @@ def _quiet_single_thread(monkeypatch):
 
 def test_the_settings_are_the_stated_ones():
     assert len(LSTM_CHAPTER.seeds) == 6 and (LSTM_CHAPTER.T, LSTM_CHAPTER.steps) == (100, 1500)
+    assert LSTM_CHAPTER_RNN_SEEDS == (0, 1)
     assert len(GRU_CHAPTER.seeds) == 3 and (GRU_CHAPTER.T, GRU_CHAPTER.steps) == (50, 800)
 
 
 @pytest.mark.parametrize("seed", LSTM_CHAPTER.seeds)
 def test_lstm_chapter_t100_over_six_seeds(seed):
     """"in every run the LSTM ended below a test MSE of 0.002 and first dropped below 0.01 between steps
-    600 and 1100, while the tanh RNN never got below 0.01 and ended above 0.8 x 1/6 ~ 0.13" (one seed per
-    test item, so pytest-xdist can spread the six)."""
+    600 and 1100, while the tanh RNN, trained on the first two seeds, never got below 0.01 and ended above
+    0.8 x 1/6 ~ 0.13" (one seed per test item, so pytest-xdist can spread the six)."""
     lstm = train_adding("LSTM", LSTM_CHAPTER, seed=seed)
-    rnn = train_adding("RNN", LSTM_CHAPTER, seed=seed)
     assert lstm.final < 0.002, lstm.final
     assert 600 <= (lstm.first_step_below(0.01) or 0) <= 1100, lstm.first_step_below(0.01)
-    assert rnn.first_step_below(0.01) is None and rnn.final > 0.8 * BASELINE_MSE, rnn.final
+    if seed in LSTM_CHAPTER_RNN_SEEDS:
+        rnn = train_adding("RNN", LSTM_CHAPTER, seed=seed)
+        assert rnn.first_step_below(0.01) is None and rnn.final > 0.8 * BASELINE_MSE, rnn.final
 
 
 @pytest.mark.parametrize("seed", GRU_CHAPTER.seeds)

@@ -48,12 +48,12 @@ def test_kneser_ney_order_seven_is_within_0_005_bits_of_the_best_order():
     assert 1.79 < bits[7] < 1.85, bits
 
 
-@pytest.mark.parametrize("fold_seed", sentiment_runs.PL_FOLD_SEEDS)
+@pytest.mark.parametrize("fold_seed", sentiment_runs.PL_GRU_FOLD_SEEDS)
 def test_a_gru_on_pang_lee_is_at_chance_too(fold_seed):
-    """"The GRU classifier ... trained on the same folds ... stayed near chance: between 0.49 and 0.58 over
-    the five fold assignments" (observed: 0.490, 0.515, 0.545, 0.575, 0.515, standard deviation 0.03;
-    the asserted band 0.35-0.65 leaves more than two standard deviations beyond either end). One test item
-    per fold assignment, so that the workers share them."""
-    assert len(sentiment_runs.PL_FOLD_SEEDS) == 5
+    """"The GRU classifier ... trained on the same folds ... stayed near chance: 0.49 and 0.52 on the first
+    two fold assignments" (observed: 0.490, 0.515; over all five assignments 0.490, 0.515, 0.545, 0.575,
+    0.515, standard deviation 0.03; the asserted band 0.35-0.65 leaves more than two standard deviations
+    beyond either end). One test item per fold assignment, so that the workers share them."""
+    assert sentiment_runs.PL_GRU_FOLD_SEEDS == sentiment_runs.PL_FOLD_SEEDS[:2] == (0, 1)
     accuracy = sentiment_runs.pang_lee_gru_cv(seed=fold_seed).mean()
     assert 0.35 < accuracy < 0.65, accuracy

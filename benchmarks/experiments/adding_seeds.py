@@ -11,15 +11,17 @@ import os
 import torch
 
 os.environ.setdefault("RNNCOURSE_PROGRESS", "0")
-from rnncourse.runs.adding import GRU_CHAPTER, LSTM_CHAPTER, train_adding  # noqa: E402
+from rnncourse.runs.adding import GRU_CHAPTER, LSTM_CHAPTER, LSTM_CHAPTER_RNN_SEEDS, train_adding  # noqa: E402
 
 torch.set_num_threads(1)
-STUDIES = [("LSTM chapter", LSTM_CHAPTER, ("LSTM", "RNN")), ("GRU chapter", GRU_CHAPTER, ("RNN", "LSTM", "GRU"))]
+# (name, setting, {model: its seeds}): the LSTM chapter's tanh RNN baseline runs on its first two seeds only
+STUDIES = [("LSTM chapter", LSTM_CHAPTER, {"LSTM": LSTM_CHAPTER.seeds, "RNN": LSTM_CHAPTER_RNN_SEEDS}),
+           ("GRU chapter", GRU_CHAPTER, {kind: GRU_CHAPTER.seeds for kind in ("RNN", "LSTM", "GRU")})]
 
 print(f"{'setting':13} {'model':5} {'seed':>4} {'final MSE':>10} {'first step < 0.01':>18} {'seconds':>8}", flush=True)
 for name, setting, kinds in STUDIES:
-    for kind in kinds:
-        for seed in setting.seeds:
+    for kind, seeds in kinds.items():
+        for seed in seeds:
             run = train_adding(kind, setting, seed=seed)
             first = run.first_step_below(0.01)
             print(f"{name:13} {kind:5} {seed:4d} {run.final:10.4f} {first or 'never':>18} {run.seconds:8.1f}", flush=True)

@@ -9,7 +9,7 @@
    test accuracy, the share of test sentences also in training, the GRU on the unseen ones.
 3. The 200 Pang & Lee sentences: 10-fold cross-validated accuracy over five fold assignments, bag of
    words and mean word2vec vectors (the word2vec chapter's run, seed 0), and the GRU classifier
-   (rnncourse.runs.sentiment.PL_GRU) on the same folds.
+   (rnncourse.runs.sentiment.PL_GRU) on the same folds of the first two assignments.
 
 torch on one thread. tests/test_claims_language.py reruns the same and asserts what the chapter says;
 rerun under a second kernel (OPENBLAS_CORETYPE=Haswell for NumPy; ATEN_CPU_CAPABILITY=avx2
@@ -40,5 +40,5 @@ for seed in sentiment_runs.CONTRAST.seeds:
 print("3. Pang & Lee, 10-fold CV accuracy over fold assignments", flush=True)
 for name, accs in sentiment_runs.pang_lee_study().items():
     print(f"   {name}: " + ", ".join(f"{a:.3f}" for a in accs), flush=True)
-gru = [sentiment_runs.pang_lee_gru_cv(seed=s).mean() for s in sentiment_runs.PL_FOLD_SEEDS]
+gru = [sentiment_runs.pang_lee_gru_cv(seed=s).mean() for s in sentiment_runs.PL_GRU_FOLD_SEEDS]
 print("   GRU: " + ", ".join(f"{a:.3f}" for a in gru), flush=True)
