@@ -52,6 +52,48 @@ def repo_check(tmp_path_factory, worker_id):
 
 
 @pytest.fixture(scope="session")
+def repo_grade(tmp_path_factory, worker_id):
+    """``repo_grade(assignment)``: `rnncourse grade` of this repository's unmodified ``solutions/<a>.ipynb`` and
+    ``exercises/<a>.ipynb``, the two in ONE grade run, run ONCE per test run and shared, across xdist workers (a
+    file lock and a JSON record per assignment, as ``repo_check``), by every test that needs the unmodified
+    notebooks' grades: test_grading.py's full-marks-and-zero test and the mistake batches (test_grading*.py),
+    which check their correct control from here instead of grading the solution again. Graded as those tests
+    grade: test_grading.py's ``LIMITS`` (the tightest any of them uses) and a secret file of mode 0600.
+
+    Returns {"returncode", "output" (the grader's stdout and stderr), "solution", "exercise"}; the last two are
+    {"results": results.json as a dict, "feedback": feedback.md's text}, or None if the run wrote none."""
+    from test_grading import LIMITS, RNNCOURSE, secret_file
+
+    shared = _shared_dir(tmp_path_factory, worker_id) / "repo-grades"
+    shared.mkdir(exist_ok=True)
+
+    def grade(assignment: str) -> dict:
+        notebooks = {"solution": ROOT / "solutions" / f"{assignment}.ipynb", "exercise": ROOT / "exercises" / f"{assignment}.ipynb"}
+        if not all(p.is_file() for p in notebooks.values()):
+            raise ValueError(f"repo_grade expects an assignment with a solution and an exercise, got {assignment!r}")
+        record = shared / f"{assignment}.json"
+        with FileLock(str(record) + ".lock"):
+            if not record.exists():
+                work = shared / assignment
+                folder, out = work / "submissions", work / "out"
+                folder.mkdir(parents=True)
+                for student, path in notebooks.items():
+                    (folder / f"{student}.ipynb").write_bytes(path.read_bytes())
+                proc = subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(out),
+                                       "--secret-file", secret_file(work, "another-secret-e81b57d2a4c9063f"), *LIMITS],
+                                      capture_output=True, text=True, cwd=ROOT, timeout=900)
+                graded = {"returncode": proc.returncode, "output": proc.stdout + proc.stderr}
+                for student in notebooks:
+                    results, feedback = out / student / "results.json", out / student / "feedback.md"
+                    graded[student] = ({"results": json.loads(results.read_text()), "feedback": feedback.read_text()}
+                                       if results.is_file() and feedback.is_file() else None)
+                record.write_text(json.dumps(graded))
+        return json.loads(record.read_text())
+
+    return grade
+
+
+@pytest.fixture(scope="session")
 def html_dir(tmp_path_factory, worker_id):
     """The book, built ONCE per test run with every chapter executed, -W, --all, into a temporary folder.
 

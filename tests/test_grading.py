@@ -90,6 +90,8 @@ for cmd in glob.glob('/proc/[0-9]*/cmdline'):
 
 # name -> (notebook or raw text, expected score, substring expected in the feedback)
 CASES = {
+    # The correct notebook stays in this batch (the unmodified solution is also graded by repo_grade): here it is
+    # the control that its hostile neighbours (fork bombs, deleted or symlinked grader files, ...) leave its grade alone.
     "correct": (_variant(), 100, "Passed."),
     "warnings-and-stderr": (_variant(prepend=[
         "import sys, warnings\nwarnings.warn('noisy but correct')\nprint('to stderr', file=sys.stderr)\n"
@@ -279,17 +281,23 @@ def test_regrading_gives_identical_results(graded, tmp_path):
     assert "relative error" in json.dumps(random_user[0])       # the noise was graded (and printed) identically
 
 
-@pytest.mark.parametrize("assignment", [p.stem for p in sorted((ROOT / "solutions").glob("*.ipynb"))])
-def test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero(assignment, tmp_path):
-    folder = tmp_path / "subs"
-    folder.mkdir()
-    (folder / "solution.ipynb").write_bytes((ROOT / "solutions" / f"{assignment}.ipynb").read_bytes())
-    (folder / "blank.ipynb").write_bytes((ROOT / "exercises" / f"{assignment}.ipynb").read_bytes())
-    subprocess.run([*RNNCOURSE, "grade", str(folder), "--assignment", assignment, "--out", str(tmp_path / "out"),
-                    "--secret-file", secret_file(tmp_path, "another-secret-e81b57d2a4c9063f"), *LIMITS], check=True, capture_output=True,
-                   cwd=ROOT, timeout=600)
-    solution, blank = _results(tmp_path / "out", "solution"), _results(tmp_path / "out", "blank")
-    assert solution["score"] == solution["max_score"] == 100, (tmp_path / "out" / "solution" / "feedback.md").read_text()
+ASSIGNMENTS = [p.stem for p in sorted((ROOT / "solutions").glob("*.ipynb"))]
+
+
+def assert_full_marks(graded):
+    """``graded`` is ``repo_grade(assignment)`` (tests/conftest.py): the unmodified solution scored 100 of 100."""
+    assert graded["returncode"] == 0, graded["output"]
+    solution = graded["solution"]
+    assert solution is not None, graded["output"]
+    assert solution["results"]["score"] == solution["results"]["max_score"] == 100, solution["feedback"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero(assignment, repo_grade):
+    graded = repo_grade(assignment)            # graded once per test run, shared with the mistake batches (conftest.py)
+    assert_full_marks(graded)
+    assert graded["exercise"] is not None, graded["output"]
+    blank = graded["exercise"]["results"]
     assert blank["score"] == 0 and blank["tests"] and all(t["score"] == 0 for t in blank["tests"])
     assert all("NotImplementedError" in t["output"] for t in blank["tests"])
 
@@ -319,10 +327,12 @@ def _solution_with(assignment, cells_edit):
     return nb
 
 
-# assignment -> {name: (edits, expected score, substring expected in the feedback)}
+# assignment -> {name: (edits, expected score, substring expected in the feedback). No correct notebook in these
+# batches: none of their submissions is hostile, so nothing could disturb a neighbour; the unmodified solution's
+# full marks are asserted by test_every_assignment_gives_its_solution_full_marks_and_its_exercise_zero, from
+# repo_grade (tests/conftest.py), graded once per test run.
 MISTAKES = {
     "narx": {
-        "correct": ({}, 100, "Passed."),
         # q_y = 1 (one hidden test) hides the order; everything built on the regressors loses the same tests
         "lags-oldest-first": ({"def lagged_regressors(": swap("for i in range(q_y)]", "for i in reversed(range(q_y))]")},
                               100 - 15 * 2 / 3 - 15 * 2 / 3 - 10 * 3 / 4, "wrong values"),
@@ -339,7 +349,6 @@ MISTAKES = {
             "wrong values"),
     },
     "word2vec": {
-        "correct": ({}, 100, "Passed."),
         "paper-subsampling-rule": ({"def keep_probability(": swap("np.sqrt(t / f) + t / f", "np.sqrt(t / f)")}, 90,
                                    "keep: wrong values"),
         # right until the scores are large: only the hidden test with scores in the thousands fails

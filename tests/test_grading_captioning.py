@@ -4,7 +4,7 @@ import json
 
 import nbformat
 import pytest
-from test_grading import ROOT, grade_notebooks, swap
+from test_grading import ROOT, assert_full_marks, grade_notebooks, swap
 
 SOLUTION = ROOT / "solutions" / "captioning.ipynb"
 
@@ -17,14 +17,14 @@ def variant(marker, edit):
     return nb
 
 
-# name -> (notebook, expected score, {part: expected points})
+# name -> (notebook, expected score, {part: expected points}). No correct notebook in this batch (nothing in it is
+# hostile): the unmodified solution's full marks come from repo_grade (tests/conftest.py), graded once per test run.
 CASES = {
     # a wrong gate order in the LSTM step costs that part alone: Parts 2 and 4, which call it, are fed its
     # reference answers (issue 25 item 6; before, they failed with it and this notebook scored 30)
     "wrong-gate-order": (variant("def lstm_step(", swap(
         "i, f, g, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])", "f, i, g, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])")),
         85, {"lstm_step": 0, "decoder_forward": 25, "caption_loss": 30, "greedy_caption": 30}),
-    "correct": (variant("def decoder_forward(", lambda s: s), 100, {}),
     # the image is not fed at t = -1: every forward test fails, the other parts are untouched
     "image-not-fed-first": (variant("def decoder_forward(", swap(
         "inputs = [features] + [embed[captions[:, t]] for t in range(T)]",
@@ -51,3 +51,7 @@ def test_captioning_submission_gets_expected_score(graded, name):
     for part, points in parts.items():
         got = sum(t["score"] for t in results["tests"] if t["name"].startswith(f"{part}:"))
         assert got == pytest.approx(points, abs=0.01), part
+
+
+def test_the_mistakes_are_made_from_a_solution_with_full_marks(repo_grade):
+    assert_full_marks(repo_grade("captioning"))

@@ -25,6 +25,8 @@ def variant(marker, old, new):
 
 # name -> (notebook, expected score, text expected in the feedback)
 CASES = {
+    # The correct notebook stays in this batch (the unmodified solution is also graded by repo_grade): it is the
+    # control that "forges-the-counts", which patches numpy in its own process, does not reach a neighbour.
     "correct": (nbformat.read(SOLUTION, as_version=4), 100, "Passed."),
     # the mean over T only, not over T*B: part 1 and the training parts that use it fail
     "gradient-not-averaged-over-batch": (variant("def softmax_cross_entropy(", "dlogits /= T * B", "dlogits /= T"),

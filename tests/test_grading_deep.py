@@ -26,6 +26,9 @@ def _variant(marker=None, old=None, new=None, prepend=None):
 
 
 CASES = {   # name -> (notebook, expected score, text expected in the feedback)
+    # The correct notebook stays in this batch (the unmodified solution is also graded by repo_grade): it is the
+    # control that "tree-backward-uses-the-reference", flagged for importing the reference, does not get a
+    # neighbour flagged too.
     "correct": (_variant(), 100, "Passed."),
     # forward right only at T = 1 (1 of 3 tests); the backward works from the honest cache
     "backward-states-not-flipped-back": (_variant("def birnn_forward(", "outs.append(hs[::-1] if d else hs)",

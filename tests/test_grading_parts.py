@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_grading import grade_notebooks
+from test_grading import assert_full_marks, grade_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS = ["--load-timeout", "20", "--call-timeout", "5", "--wall-factor", "20", "--memory-mib", "2048"]
@@ -65,6 +65,8 @@ def lstm_backward(dhs, cache, dc_last):
 LSTM = "lstm-backward"
 # name -> (notebook, expected score): each loses exactly its own part's points
 CASES = {
+    # The correct notebook stays in this batch (the unmodified solution's full marks also come from repo_grade):
+    # it is the control that the hostile neighbour below, which reads what the grader feeds it, does not change it.
     "correct": (nbformat.read(ROOT / "solutions" / f"{LSTM}.ipynb", as_version=4), 100),
     # Part 2 wrong (the gradient from the next step's cell state dropped): Parts 5 and 6 call it
     "output-backward-wrong": (variant(LSTM, "def lstm_output_backward(", "dc = dc_next + dh_next", "dc = dh_next"), 90),
@@ -84,8 +86,8 @@ _cells[0].source = _cells[0].source.split("def lstm_backward(")[0] + HOSTILE_BAC
 
 
 GRU = "gru"
+# No correct notebook here (nothing hostile in this batch): the solution's full marks come from repo_grade.
 GRU_CASES = {
-    "correct": (nbformat.read(ROOT / "solutions" / f"{GRU}.ipynb", as_version=4), 100),
     # Part 1 wrong (z and 1 - z swapped): Part 3's gru_forward calls it
     "cell-forward-wrong": (variant(GRU, "def gru_cell_forward(", "h_next = (1 - z) * n + z * h", "h_next = z * n + (1 - z) * h"),
                            80),
@@ -125,3 +127,10 @@ def test_a_mistake_costs_only_its_own_part(graded, assignment, name):
     results = json.loads((graded[assignment] / name / "results.json").read_text())
     feedback = (graded[assignment] / name / "feedback.md").read_text()
     assert results["score"] == pytest.approx(ALL[assignment][name][1], abs=1e-5), feedback
+
+
+@pytest.mark.parametrize("assignment", list(ALL))
+def test_the_mistakes_are_made_from_a_solution_with_full_marks(assignment, repo_grade):
+    """The unmodified solution, graded once per test run (tests/conftest.py), scores 100: so each score above is
+    what its one mistake costs. (The LSTM batch also grades it, as a control beside its hostile submission.)"""
+    assert_full_marks(repo_grade(assignment))

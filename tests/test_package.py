@@ -235,20 +235,30 @@ nb.cells.append(nbformat.v4.new_code_cell(
     "               'modules': {k: getattr(m, '__file__', None) for k, m in _s.modules.items()\\n"
     "                           if k == 'rnncourse' or k.startswith('rnncourse.')}}))"))
 # allow_errors=False: only cells tagged raises-exception may raise; any other error stops the run.
-NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-               resources={"metadata": {"path": "."}}).execute()
-nbformat.write(nb, sys.argv[2])
+# With --allow-errors every cell runs and keeps its error in its outputs. Either way the notebook is written,
+# as far as it ran, even when the run stops (a dead kernel, a timeout).
+client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=sys.argv[3:] == ["--allow-errors"],
+                        resources={"metadata": {"path": "."}})
+try:
+    client.execute()
+finally:
+    nbformat.write(nb, sys.argv[2])
 """
 
 
-def _student_runs(student, exercise: Path):
-    """Copy the exercise into the student's folder and run it there, in the student's environment."""
+def _student_runs(student, exercise: Path, allow_errors=False):
+    """Copy the exercise into the student's folder and run it there, in the student's environment. Returns the
+    executed notebook; with ``allow_errors``, (that notebook as far as it ran, the finished process)."""
     work = student["work"] / exercise.stem
     work.mkdir()
     shutil.copy(exercise, work / exercise.name)
     (work / "run_notebook.py").write_text(RUN_NOTEBOOK)
-    _ok(_run([student["python"], "run_notebook.py", exercise.name, "executed.ipynb"], env=student["env"], cwd=work))
-    return nbformat.read(work / "executed.ipynb", as_version=4)
+    cmd = [student["python"], "run_notebook.py", exercise.name, "executed.ipynb"]
+    if not allow_errors:
+        _ok(_run(cmd, env=student["env"], cwd=work))
+        return nbformat.read(work / "executed.ipynb", as_version=4)
+    proc = _run([*cmd, "--allow-errors"], env=student["env"], cwd=work)
+    return nbformat.read(work / "executed.ipynb", as_version=4), proc
 
 
 @pytest.mark.parametrize("exercise", SAMPLE_EXERCISES, ids=lambda p: p.stem)
@@ -333,30 +343,80 @@ def _lazy_third_party_imports(site_packages: Path) -> list:
     return lines
 
 
-def _run_cells(venv, name: str, cells: list, tmp_path):
+# Printed after each group of cells: where every rnncourse module loaded so far came from (sys.modules
+# survives %reset -f, so a group's own modules are those its probe lists and the previous probe did not).
+MODULES_PROBE = ("import json as _j, sys as _s\n"
+                 "print(_j.dumps({k: getattr(m, '__file__', None) for k, m in _s.modules.items()\n"
+                 "                if k == 'rnncourse' or k.startswith('rnncourse.')}))")
+CHAPTERS = chapter_files(numbered_only=True)
+DATA_LOADING = "the library's data loading"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def student_extra_runs(student_extra, tmp_path_factory):
+    """Every chapter's header (its first code cell, then every import any of its cells makes), and the imports
+    the library's data loaders make inside their functions, run in ONE kernel of the student install: one
+    kernel start and one import of torch, NumPy and matplotlib serve them all (a kernel per group cost about
+    2.5 CPU-s each). Each group starts with ``%reset -f``, so it runs in a clean namespace (a name an earlier
+    group defined cannot hide a missing import), and ends with a probe of the rnncourse modules it loaded. The
+    run allows errors, so one group's failure does not stop the others; a kernel that dies stops the run, and
+    the groups it did not reach fail with its output.
+
+    Returns {group: {"errors": [...], "modules": {module: file} it loaded, or None if it did not finish},
+    plus "__run__": the finished process}."""
+    groups = {}
+    for page in CHAPTERS:
+        code = [c.source for c in jupytext.read(ROOT / f"{page}.md").cells if c.cell_type == "code"]
+        groups[page] = {"its first code cell": code[0], "the imports of all its cells": "\n".join(_imports(code))}
+    groups[DATA_LOADING] = {"their imports": "\n".join(_lazy_third_party_imports(student_extra["site_packages"]))}
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    path = tmp_path / f"{name}.ipynb"
+    owner = []                                                  # (group, role) of each cell
+    for group, cells in groups.items():
+        for role, source in {"%reset -f": "%reset -f", **cells, "the modules probe": MODULES_PROBE}.items():
+            nb.cells.append(nbformat.v4.new_code_cell(source))
+            owner.append((group, role))
+    path = tmp_path_factory.mktemp("student-extra-runs") / "chapter-headers.ipynb"
     nbformat.write(nb, path)
-    executed = _student_runs(venv, path)
-    modules = json.loads(executed.cells[-1].outputs[0]["text"])["modules"]
-    assert all(Path(f).is_relative_to(venv["site_packages"]) for f in modules.values() if f), modules
+    executed, proc = _student_runs(student_extra, path, allow_errors=True)
+
+    runs, seen = {"__run__": proc}, set()
+    for group in groups:
+        cells = [(c, role) for c, (g, role) in zip(executed.cells, owner) if g == group]
+        errors = [f"{role}: {o.ename}: {o.evalue}\n" + _ANSI.sub("", "\n".join(o.traceback[-6:]))
+                  for c, role in cells for o in c.get("outputs", []) if o.output_type == "error"]
+        printed = "".join(o.get("text", "") for o in cells[-1][0].get("outputs", []) if o.output_type == "stream")
+        loaded = json.loads(printed) if printed.strip() else None          # None: the probe never ran
+        runs[group] = {"errors": errors,
+                       "modules": None if loaded is None else {k: f for k, f in loaded.items() if k not in seen}}
+        seen |= set(loaded or ())
+    return runs
 
 
-@pytest.mark.parametrize("page", chapter_files(numbered_only=True))
-def test_downloaded_chapter_header_runs_in_the_student_install(student_extra, page, tmp_path):
+def _assert_ran_clean(runs, group, venv):
+    run, proc = runs[group], runs["__run__"]
+    assert not run["errors"], f"{group} failed in the student install:\n" + "\n".join(run["errors"])
+    assert run["modules"] is not None, (f"the run stopped before {group} finished (exit {proc.returncode}):\n"
+                                        f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    outside = {k: f for k, f in run["modules"].items() if f and not Path(f).is_relative_to(venv["site_packages"])}
+    assert not outside, f"{group} loaded rnncourse modules from outside the student install: {outside}"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_downloaded_chapter_header_runs_in_the_student_install(student_extra, student_extra_runs, page):
     """The chapter as its download gives it (jupytext reads the page as myst-nb does): its first code cell
-    (the imports) and every import any of its cells makes run in the student's install."""
-    code = [c.source for c in jupytext.read(ROOT / f"{page}.md").cells if c.cell_type == "code"]
-    _run_cells(student_extra, f"chapter-{Path(page).name}", [code[0], "\n".join(_imports(code))], tmp_path)
+    (the imports) and every import any of its cells makes run in the student's install (in the kernel that
+    ``student_extra_runs`` shares, after ``%reset -f``)."""
+    _assert_ran_clean(student_extra_runs, page, student_extra)
 
 
-def test_the_librarys_data_loading_imports_run_in_the_student_install(student_extra, tmp_path):
+def test_the_librarys_data_loading_imports_run_in_the_student_install(student_extra, student_extra_runs):
     """What the chapters' data loaders import inside their functions (gensim, statsmodels, scikit-learn, ...)."""
     lazy = _lazy_third_party_imports(student_extra["site_packages"])
     assert any("gensim" in line for line in lazy) and any("sklearn" in line for line in lazy), lazy
-    _run_cells(student_extra, "data-loading", ["\n".join(lazy)], tmp_path)
+    _assert_ran_clean(student_extra_runs, DATA_LOADING, student_extra)
 
 
 # ---- JupyterLab in the student install: the extra's Jupyter, from the package index -------------------
