@@ -1,6 +1,7 @@
 """Train the character model 'char_lstm' meant to be shipped for book/language-models.md (not shipped yet).
 
-    nice -n 5 python benchmarks/pretrained/train_char_lstm.py
+    nice -n 5 python benchmarks/pretrained/train_char_lstm.py            # train and write the weights
+    python benchmarks/pretrained/train_char_lstm.py --check              # rerun 100 steps against the record
 
 Setting rnncourse.runs.language_models.CHAR_SHIPPED (an embedding into two LSTM layers of 256 units with
 dropout, 1,600 Adam steps of 64 x 100 characters of the wiki sample's training text, seed 0, one thread);
@@ -24,14 +25,38 @@ at 1.846 on the first 100,000 validation characters, against the second run's be
 schedule does not buy the margin. Its weights were not written (the record,
 benchmarks/pretrained/results/char_lstm_4400_steps_lr_0.004.json, is its training log's curve).
 """
+import json
 import os
+import sys
+from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
-from rnncourse.runs.language_models import ship_char_lm  # noqa: E402
+from rnncourse.runs import language_models as lm  # noqa: E402
+
+RECORD = Path(__file__).resolve().parent / "results" / "char_lstm.json"
+CHECK_STEPS, TOLERANCE = 100, 0.03
+
+
+def check_record() -> int:
+    """Rerun the first 100 steps of the recorded run and compare its validation bits at step 100 with the
+    record's. Same seed and schedule, so only float32 rounding (another CPU or BLAS kernel) moves it; the
+    tolerance, 0.03 bits, is about a sixtieth of the fall from log2(27) = 4.75 bits to the 2.99 recorded."""
+    manifest = json.loads(RECORD.read_text())
+    vocab, train_ids, valid_ids, _ = lm.char_data("wiki")
+    run = lm.train_lm(train_ids, valid_ids, len(vocab), lm.CHAR_SHIPPED, seed=manifest["seed"],
+                      stop_after=CHECK_STEPS)
+    ours, recorded = run.valid_bits[0], dict(map(tuple, manifest["curve"]))[CHECK_STEPS]
+    ok = run.eval_steps == [CHECK_STEPS] and abs(ours - recorded) < TOLERANCE
+    print(f"step {CHECK_STEPS}: {ours:.4f} bits per character, recorded {recorded:.4f}: "
+          + ("reproduced" if ok else f"NOT reproduced (tolerance {TOLERANCE})"))
+    return 0 if ok else 1
+
 
 torch.set_num_threads(1)
-manifest = ship_char_lm("benchmarks/pretrained/train_char_lstm.py")
+if sys.argv[1:] == ["--check"]:
+    sys.exit(check_record())
+manifest = lm.ship_char_lm("benchmarks/pretrained/train_char_lstm.py")
 print(f"char_lstm: {manifest['cpu_seconds'] / 60:.1f} CPU-minutes; "
       + ", ".join(f"{k} {v:.4g}" for k, v in manifest["metrics"].items()))

@@ -362,7 +362,7 @@ def ship_char_lm(script: str, name: str = CHAR_SHIPPED_NAME, setting: LMSetting 
     best validation weights), score it on the test text, and write the weights in float16 with a manifest
     (:func:`rnncourse.pretrained.save`); returns the manifest. The manifest's ``curve`` is the validation
     bits per character (first 100,000 validation characters) every ``eval_every`` steps: what a short
-    rerun of the same setting must follow (tests/test_claims_char_pretrained.py)."""
+    rerun of the same setting must follow (``train_char_lstm.py --check``)."""
     import dataclasses
     import datetime
 
