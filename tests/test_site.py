@@ -317,7 +317,7 @@ def test_page_works_under_a_sub_path(html_dir, under_sub_paths, page):
     shown = BeautifulSoup(report["h1"] or "", "html.parser").find("h1")
     assert shown is not None and shown.get_text(strip=True).rstrip("#") == title
     if page in CHAPTERS:                                          # MathJax came from the build, under the sub-path
-        assert report["mjx"] > 5
+        assert report["mjx"] > 5, f"{page}: MathJax typeset {report['mjx']} mjx-container"
     # Chromium asks for /favicon.ico by itself when a page declares no icon; that is not a link of ours.
     outside = [(p, c) for p, c, _ in made if not p.startswith(sub_path) and p != "/favicon.ico"]
     failed = [(p, c) for p, c, _ in made if c >= 400 and p != "/favicon.ico"]
