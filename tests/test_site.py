@@ -5,6 +5,8 @@ The book is built once per test run (the ``html_dir`` fixture of conftest.py, sh
 cache). The browser tests serve it with Python's http.server under a sub-path, /course/rnn/, as GitHub
 Pages serves a project site, record every request the server receives, and load pages in headless
 Chromium: a link written relative to the server's root would show as a request outside the sub-path.
+Launching Chromium costs about a second of CPU, so the probes that look at every page load the whole book in
+one run each, as iframes of a harness page (``under_sub_paths``, ``widths``), not one run per page.
 """
 import functools
 import http.server
@@ -14,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 import jupytext
@@ -143,60 +146,197 @@ def test_no_link_is_written_relative_to_the_server_root(html_dir):
     assert not offenders, "links that break under a sub-path:\n" + "\n".join(offenders)
 
 
+class Request(NamedTuple):
+    path: str
+    code: int
+    referer: str | None        # the page (or stylesheet) whose link the browser followed, as Chromium sends it
+
+
 class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
     def log_request(self, code="-", size="-"):
         self.server.requests.append((self.path, int(code)))
+        self.server.log.append(Request(self.path, int(code), self.headers.get("Referer")))
 
     def log_message(self, *args):
         pass
 
 
+HARNESS = "/harness/"            # the probes' own pages (one Chromium run each), beside the site, never in it
+
+
+def frame_sub_path(i: int) -> str:
+    """Where the i-th page of PAGES is served again for the sub-path probe: a sub-path of its own."""
+    return f"/frame-{i:02d}{SUB_PATH}"
+
+
 @pytest.fixture(scope="module")
-def served(html_dir, tmp_path_factory):
-    """http.server serving a folder in which the site sits at /course/rnn/; yields (base URL, request log)."""
-    parent = tmp_path_factory.mktemp("www")
-    (parent / SUB_PATH.strip("/")).parent.mkdir(parents=True)
-    (parent / SUB_PATH.strip("/")).symlink_to(html_dir, target_is_directory=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_RecordingHandler, directory=str(parent)))
-    server.requests = []
+def server(html_dir, tmp_path_factory):
+    """http.server on 127.0.0.1 serving a folder that holds the site at /course/rnn/ (SUB_PATH), again at
+    /frame-NN/course/rnn/ for each page (``frame_sub_path``: what one page's frame asks for carries its NN, see
+    ``credit``), and the probes' harness pages at /harness/, written there rather than into the built book.
+    Shared by the module's browser tests; its attributes: ``origin`` (http://127.0.0.1:port), ``root`` (the
+    folder), ``requests`` ((path, status) of every request) and ``log`` (the same as ``Request``s, with Referer)."""
+    root = tmp_path_factory.mktemp("www")
+    for sub_path in [SUB_PATH, *(frame_sub_path(i) for i in range(len(PAGES)))]:
+        (root / sub_path.strip("/")).parent.mkdir(parents=True)
+        (root / sub_path.strip("/")).symlink_to(html_dir, target_is_directory=True)
+    (root / HARNESS.strip("/")).mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_RecordingHandler, directory=str(root)))
+    server.requests, server.log, server.root = [], [], root
+    server.origin = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}", server.requests
+    yield server
     server.shutdown()
     server.server_close()
 
 
-def dom(url: str) -> BeautifulSoup:
+@pytest.fixture(scope="module")
+def served(server):
+    """(the site's base URL, under /course/rnn/; the server's live request log of (path, status))."""
+    return f"{server.origin}{SUB_PATH}", server.requests
+
+
+def chromium(url: str, *flags: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """One headless Chromium run with a fresh profile that prints ``url``'s DOM once its virtual time is spent."""
     assert CHROMIUM is not None, NO_CHROMIUM
     with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={profile}", "--dump-dom", url],
+                              capture_output=True, text=True, timeout=timeout)
+
+
+def dom(url: str) -> BeautifulSoup:
+    proc = chromium(url)
     assert "<body" in proc.stdout, f"chromium printed no DOM for {url}: {proc.stderr[-2000:]}"
     return BeautifulSoup(proc.stdout, "html.parser")
 
 
+def harness_report(server, name: str, frames: str, script: str, attribute: str, *flags: str) -> tuple[dict, str]:
+    """Write a harness page of ``frames`` and ``script`` to /harness/``name``, load it in ONE Chromium run and
+    return (the JSON its script left in the body's ``attribute``, or {} if it left none; Chromium's stderr)."""
+    (server.root / HARNESS.strip("/") / name).write_text(HARNESS_PAGE % {"frames": frames, "settle": SETTLE, "script": script})
+    proc = chromium(f"{server.origin}{HARNESS}{name}", *flags, timeout=600)
+    body = BeautifulSoup(proc.stdout, "html.parser").body
+    return (json.loads(body[attribute]) if body is not None and body.get(attribute) else {}), proc.stderr[-2000:]
+
+
+# A harness: the frames, then a script that runs once every frame has loaded (the window's load event).
+HARNESS_PAGE = """<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head>
+<body style="margin:0">
+%(frames)s
+<script>
+%(settle)s
+%(script)s
+</script></body></html>"""
+
+# settle(win) resolves once a frame's MathJax has typeset the page (and half a second more for its layout),
+# or, on a page without MathJax, once it has loaded and three seconds have passed.
+SETTLE = """function settle(win) {
+  return new Promise(function (done) {
+    var waited = 0;
+    (function poll() {
+      var mj = win.MathJax;
+      if (mj && mj.startup && mj.startup.promise) { mj.startup.promise.then(function () { setTimeout(done, 500); }); }
+      else if (win.document.readyState === 'complete' && waited > 3000) { done(); }
+      else { waited += 100; setTimeout(poll, 100); }
+    })();
+  });
+}"""
+
+# Each page's frame reports, once settled, its first <h1> as rendered and how many mjx-container MathJax made.
+SUB_PATH_SCRIPT = """window.addEventListener('load', function () {
+  var report = {};
+  document.querySelectorAll('iframe').forEach(function (f) {
+    Promise.resolve().then(function () { return settle(f.contentWindow); }).then(function () {
+      var doc = f.contentDocument, h1 = doc.querySelector('h1');
+      return {h1: h1 ? h1.outerHTML : null, mjx: doc.querySelectorAll('mjx-container').length};
+    }).catch(function (err) { return {error: String(err)}; }).then(function (r) {
+      report[f.dataset.page] = r;
+      document.body.setAttribute('data-pages', JSON.stringify(report));
+    });
+  });
+});"""
+
+
+def credit(log, sub_paths) -> dict:
+    """{sub_path: the requests that frame made, None: the rest (the harness's own)} for the probe's request log.
+    A request is a frame's if its path is under that frame's sub-path, or else if its Referer is: Chromium sends,
+    from a frame, the frame's page as Referer for what the page asks for (scripts it adds and fetch() too) and a
+    stylesheet's URL for what the stylesheet asks for (fonts, backgrounds), and every frame's page and stylesheets
+    are under its own sub-path. So a link that leaves the sub-path is still its page's, and no page can be credited
+    with a request of another (not even a shared file's: each frame fetches its own copy)."""
+    owners = {s: [] for s in sub_paths} | {None: []}
+    for r in log:
+        owner = next((s for s in sub_paths if r.path.startswith(s)), None)
+        if owner is None and r.referer:
+            owner = next((s for s in sub_paths if urlsplit(r.referer).path.startswith(s)), None)
+        owners[owner].append(r)
+    return owners
+
+
+def test_credit_gives_each_request_to_the_frame_that_made_it():
+    a, b = frame_sub_path(0), frame_sub_path(1)
+    page_a, css_b = f"http://h{a}book/x.html", f"http://h{b}_static/t.css"
+    log = [Request(f"{a}book/x.html", 200, f"http://h{HARNESS}p.html"), Request(f"{a}_static/m.js", 200, page_a),
+           Request("/x.js", 404, page_a), Request(f"{b}_static/t.css", 200, f"http://h{b}book/y.html"),
+           Request(f"{b}webfonts/f.woff2", 200, css_b), Request("/f.woff2", 404, css_b),
+           Request(f"{HARNESS}p.html", 200, None), Request("/favicon.ico", 404, f"http://h{HARNESS}p.html")]
+    owners = credit(log, [a, b])
+    assert [r.path for r in owners[a]] == [f"{a}book/x.html", f"{a}_static/m.js", "/x.js"]
+    assert [r.path for r in owners[b]] == [f"{b}_static/t.css", f"{b}webfonts/f.woff2", "/f.woff2"]
+    assert [r.path for r in owners[None]] == [f"{HARNESS}p.html", "/favicon.ico"]
+
+
+@pytest.fixture(scope="module")
+def under_sub_paths(server):
+    """Every page of PAGES loaded ONCE, all in ONE Chromium run (not one run per page): a harness with one
+    1280 x 900 iframe per page, page i served under its own sub-path (``frame_sub_path(i)``, so that nothing a
+    frame fetches is shared with, or cached from, another frame), each reporting its h1 and MathJax once settled.
+    Shared by test_page_works_under_a_sub_path's items and the harness's own check. Returns {"reports": {page:
+    report}, "stderr": Chromium's, "sub_paths": {page: its sub-path}, "urls": {page: its frame's URL}, "requests":
+    ``credit`` of every request of that run}."""
+    sub_paths = {page: frame_sub_path(i) for i, page in enumerate(PAGES)}
+    urls = {page: f"{server.origin}{sub_paths[page]}{page}.html" for page in PAGES}
+    frames = "\n".join(f'<iframe data-page="{page}" src="{urls[page]}" style="width:1280px;height:900px;border:0;display:block">'
+                       '</iframe>' for page in PAGES)
+    start = len(server.log)
+    reports, stderr = harness_report(server, "sub-path.html", frames, SUB_PATH_SCRIPT, "data-pages")
+    return {"reports": reports, "stderr": stderr, "sub_paths": sub_paths, "urls": urls,
+            "requests": credit(server.log[start:], list(sub_paths.values()))}
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
-def test_page_works_under_a_sub_path(html_dir, served, page):
-    base, requests = served
-    start = len(requests)
-    url = urljoin(base, f"{page}.html")
-    shown = dom(url)
-    title = soup(html_dir, page).find("h1").get_text(strip=True).rstrip("#")
-    assert shown.find("h1") is not None and shown.find("h1").get_text(strip=True).rstrip("#") == title
+def test_page_works_under_a_sub_path(html_dir, under_sub_paths, page):
+    sub_path, url = under_sub_paths["sub_paths"][page], under_sub_paths["urls"][page]
+    made = under_sub_paths["requests"][sub_path]
+    report = under_sub_paths["reports"].get(page)
+    assert report is not None and "error" not in report, f"{page}'s frame did not report: {report} {under_sub_paths['stderr']}"
+    built = soup(html_dir, page)
+    title = built.find("h1").get_text(strip=True).rstrip("#")
+    shown = BeautifulSoup(report["h1"] or "", "html.parser").find("h1")
+    assert shown is not None and shown.get_text(strip=True).rstrip("#") == title
     if page in CHAPTERS:                                          # MathJax came from the build, under the sub-path
-        assert len(shown.find_all("mjx-container")) > 5
-    made = requests[start:]
+        assert report["mjx"] > 5, f"{page}: MathJax typeset {report['mjx']} mjx-container"
     # Chromium asks for /favicon.ico by itself when a page declares no icon; that is not a link of ours.
-    outside = [(p, c) for p, c in made if not p.startswith(SUB_PATH) and p != "/favicon.ico"]
-    failed = [(p, c) for p, c in made if c >= 400 and p != "/favicon.ico"]
-    assert not outside and not failed, f"outside {SUB_PATH}: {outside}; failed: {failed}"
+    outside = [(p, c) for p, c, _ in made if not p.startswith(sub_path) and p != "/favicon.ico"]
+    failed = [(p, c) for p, c, _ in made if c >= 400 and p != "/favicon.ico"]
+    assert not outside and not failed, f"outside {sub_path}: {outside}; failed: {failed}"
     # every image and script the page names was fetched from under the sub-path
     wanted = {urlsplit(urljoin(url, el[attr])).path for tag, attr in (("img", "src"), ("script", "src"))
-              for el in soup(html_dir, page).find_all(tag) if el.get(attr) and "://" not in el[attr]}
-    fetched = {urlsplit(p).path for p, c in made if c == 200}
+              for el in built.find_all(tag) if el.get(attr) and "://" not in el[attr]}
+    fetched = {urlsplit(p).path for p, c, _ in made if c == 200}
     assert wanted <= fetched, f"not loaded: {sorted(wanted - fetched)}"
+
+
+@pytest.mark.browser
+def test_the_sub_path_harness_asks_for_nothing_outside_its_folder(under_sub_paths):
+    """The harness's own requests, and any no frame can be credited with, stay under /harness/ and succeed."""
+    made = under_sub_paths["requests"][None]
+    outside = [(p, c) for p, c, _ in made if not p.startswith(HARNESS) and p != "/favicon.ico"]
+    failed = [(p, c) for p, c, _ in made if c >= 400 and p != "/favicon.ico"]
+    assert not outside and not failed, f"outside {HARNESS}: {outside}; failed: {failed}"
+    assert (f"{HARNESS}sub-path.html", 200) in [(p, c) for p, c, _ in made]
 
 
 @pytest.mark.browser
@@ -234,26 +374,12 @@ def test_offline_search_lists_the_chapters_that_use_bptt(html_dir, served):
 
 WIDTHS = {"laptop": (1280, 900), "phone": (390, 844)}
 
-# One page shown in two iframes, a laptop's 1280 px and a phone's 390 px viewport (an iframe's media queries
-# follow its own width), served from the same origin so the harness can measure inside them. Every
-# <details> is opened first, so equations in collapsed solutions are measured too. For each mjx-container
+# Every page shown in two iframes, a laptop's 1280 px and a phone's 390 px viewport (an iframe's media queries
+# follow its own width), all in ONE harness, served from the same origin so the harness can measure inside them.
+# Every <details> is opened first, so equations in collapsed solutions are measured too. For each mjx-container
 # and table in the article: its box, its content width, and the outermost scroll box that holds it (itself
-# or an ancestor inside the article with overflow-x auto/scroll).
-WIDTH_HARNESS = """<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0">
-%(frames)s
-<script>
-function settle(win) {
-  return new Promise(function (done) {
-    var waited = 0;
-    (function poll() {
-      var mj = win.MathJax;
-      if (mj && mj.startup && mj.startup.promise) { mj.startup.promise.then(function () { setTimeout(done, 500); }); }
-      else if (win.document.readyState === 'complete' && waited > 3000) { done(); }
-      else { waited += 100; setTimeout(poll, 100); }
-    })();
-  });
-}
-function describe(el) {
+# or an ancestor inside the article with overflow-x auto/scroll). Each frame reports once settled (SETTLE).
+WIDTH_SCRIPT = """function describe(el) {
   var h = null, a = el;
   while (a && !h) { var p = a.previousElementSibling; while (p && !/^H[1-6]$/.test(p.tagName) && !p.querySelector('h1,h2,h3,h4')) p = p.previousElementSibling;
                     if (p) { h = /^H/.test(p.tagName) ? p : p.querySelector('h1,h2,h3,h4'); } a = a.parentElement; }
@@ -302,30 +428,33 @@ function measure(win, name) {
           title: shown(title), brand: shown(brand)};
 }
 window.addEventListener('load', function () {
-  var frames = Array.prototype.slice.call(document.querySelectorAll('iframe'));
-  Promise.all(frames.map(function (f) {
-    f.contentDocument.querySelectorAll('details').forEach(function (d) { d.open = true; });
-    return settle(f.contentWindow).then(function () { return measure(f.contentWindow, f.id); });
-  })).then(function (all) { document.body.setAttribute('data-widths', JSON.stringify(all)); },
-           function (err) { document.body.setAttribute('data-widths', JSON.stringify({error: String(err)})); });
-});
-</script></body></html>"""
+  var report = {};
+  document.querySelectorAll('iframe').forEach(function (f) {
+    var page = f.dataset.page, name = f.dataset.width;
+    Promise.resolve().then(function () {
+      f.contentDocument.querySelectorAll('details').forEach(function (d) { d.open = true; });
+      return settle(f.contentWindow);
+    }).then(function () { return measure(f.contentWindow, name); })
+      .catch(function (err) { return {name: name, error: String(err)}; })
+      .then(function (m) {
+        (report[page] = report[page] || {})[name] = m;
+        document.body.setAttribute('data-widths', JSON.stringify(report));
+      });
+  });
+});"""
 
 
-def measure_widths(base, html_dir, page) -> dict:
-    """{"laptop": measurements, "phone": measurements} of one page, from one Chromium run."""
-    frames = "\n".join(f'<iframe id="{name}" src="{page}.html" style="width:{w}px;height:{h}px;border:0;display:block"></iframe>'
-                       for name, (w, h) in WIDTHS.items())
-    probe = html_dir / f"{page}.widths.html"                     # beside the page: the same relative links
-    probe.write_text(WIDTH_HARNESS % {"frames": frames.replace(f'src="{page}.html"', f'src="{Path(page).name}.html"')})
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1700,1000",
-                               "--dump-dom", urljoin(base, f"{page}.widths.html")], capture_output=True, text=True, timeout=180)
-    body = BeautifulSoup(proc.stdout, "html.parser").body
-    assert body is not None and body.get("data-widths"), f"the width probe did not report on {page}: {proc.stderr[-2000:]}"
-    result = json.loads(body["data-widths"])
-    assert not (isinstance(result, dict) and "error" in result), result
-    return {m["name"]: m for m in result}
+def measure_widths(server) -> dict:
+    """{page: {"laptop": measurements, "phone": measurements}} of every page of PAGES, from ONE Chromium run."""
+    frames = "\n".join(f'<iframe data-page="{page}" data-width="{name}" src="{server.origin}{SUB_PATH}{page}.html" '
+                       f'style="width:{w}px;height:{h}px;border:0;display:block"></iframe>'
+                       for page in PAGES for name, (w, h) in WIDTHS.items())
+    result, stderr = harness_report(server, "widths.html", frames, WIDTH_SCRIPT, "data-widths", "--window-size=1700,1000")
+    missing = [f"{page} at {name}" for page in PAGES for name in WIDTHS if name not in result.get(page, {})]
+    assert not missing, f"the width probe did not report on {', '.join(missing)}: {stderr}"
+    errors = [f"{page} at {name}: {m['error']}" for page, ms in result.items() for name, m in ms.items() if "error" in m]
+    assert not errors, "the width probe failed on " + "; ".join(errors)
+    return result
 
 
 def laptop_problems(m) -> list[str]:
@@ -368,10 +497,10 @@ def test_width_rules_catch_what_they_must():
 
 
 @pytest.fixture(scope="module")
-def widths(html_dir, served):
-    assert CHROMIUM is not None, NO_CHROMIUM
-    base, _ = served
-    return {page: measure_widths(base, html_dir, page) for page in PAGES}
+def widths(server):
+    """Every page's measurements at both widths (``measure_widths``: one Chromium run for the whole book), shared
+    by the three tests below, which read them as {page: {"laptop": ..., "phone": ...}}."""
+    return measure_widths(server)
 
 
 @pytest.mark.browser
