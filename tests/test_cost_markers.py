@@ -106,6 +106,6 @@ def test_work_units_follow_the_files():
     assert cost_markers.work_unit("tests/test_book.py::test_y") == "book"
     assert cost_markers.work_unit("tests/test_claims_deep.py::test_z[0]") == "tests/test_claims_deep.py"
     assert cost_markers.work_unit("solutions/gru.ipynb::Cell 3") == "solutions/gru.ipynb"
-    spread = "tests/test_claims_adding.py::test_lstm_chapter_t100_over_six_seeds[2]"
+    spread = "tests/test_claims_adding.py::test_lstm_chapter_t100_over_four_seeds[2]"
     assert cost_markers.work_unit(spread) == spread
     assert all((cost_markers.ROOT / f).is_file() for f in cost_markers.SPREAD_FILES | cost_markers.BOOK_FILES)
