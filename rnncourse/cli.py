@@ -242,6 +242,9 @@ def cmd_assign(args) -> int:
 
 def main(argv=None) -> int:
     from . import __version__
+    from .grading.threads import one_math_thread
+
+    one_math_thread()                      # before NumPy or torch is imported: the grader forks workers
 
     parser = argparse.ArgumentParser(prog="rnncourse", description="rnncourse: exercises and grading")
     parser.add_argument("--version", action="version", version=f"rnncourse {__version__}")

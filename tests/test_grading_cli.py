@@ -250,3 +250,19 @@ def test_check_of_another_assignments_notebook_is_one_line(tmp_path):
     shutil.copy(ROOT / "solutions" / "rnn-bptt.ipynb", tmp_path / "other.ipynb")
     proc = rnncourse("check", "other.ipynb", "--assignment", "gru", cwd=tmp_path)
     assert_one_line_error(proc, "is for assignment 'rnn-bptt', not 'gru'")
+
+
+def test_grade_does_not_hang_when_the_math_libraries_may_start_threads(tmp_path):
+    """`rnncourse grade` forks a worker per notebook after grading the reference solution in the parent. With
+    OMP_NUM_THREADS unset, torch's OpenMP pool in the parent made the forked worker block for ever (seen with
+    the captioning solution, a torch assignment, on 2 cores: killed after 60 s). The grader keeps its own math on
+    one thread (rnncourse.grading.threads); here the variables the suite sets (conftest.py) are removed."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    shutil.copy(ROOT / "solutions" / "captioning.ipynb", folder / "ann.ipynb")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    proc = subprocess.run([sys.executable, "-m", "rnncourse.cli", "grade", str(folder), "--assignment", "captioning",
+                           "--out", str(tmp_path / "out"), "--secret-file", secret_file(tmp_path), "--jobs", "1"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "out" / "ann" / "results.json").read_text())["score"] == 100

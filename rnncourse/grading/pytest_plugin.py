@@ -112,6 +112,9 @@ def pytest_configure(config):
             "--rnncourse-assignment and --nbval/--nbval-lax both collect the notebooks; nbval passes a notebook "
             "whose functions are wrong (its self-checks are tagged raises-exception), so drop --nbval-lax "
             "(in this repository: -o addopts='')")
+    from .threads import one_math_thread
+
+    one_math_thread()               # too late if torch is already imported: the workers then set one thread
     config.stash[_STATE] = _State(config)
 
 

@@ -33,8 +33,12 @@ def _exit_on_signal(signum, _frame):
 
 def _work(conn, job, done, parent):
     """Worker body: grade, streaming results; never returns an exception to the parent."""
+    import sys
+
     from .fence import set_parent_death_signal
 
+    if "torch" in sys.modules:          # a parent that imported torch with a thread pool (e.g. the pytest plugin)
+        sys.modules["torch"].set_num_threads(1)     # one thread: libgomp then never touches the pool it inherited
     signal.signal(signal.SIGTERM, _exit_on_signal)
     signal.signal(signal.SIGINT, _exit_on_signal)
     set_parent_death_signal(signal.SIGTERM)
