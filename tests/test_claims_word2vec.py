@@ -25,14 +25,15 @@ def runs():
 
 def test_skip_gram_against_gensim(runs):
     """"Our WordSim353 rho was between 0.15 and 0.25 for every seed, and the means of our five seeds and
-    gensim's were within 0.04 of each other; SimLex-999 rho stayed within 0.07 of zero for both."
+    gensim's were within 0.04 of each other; SimLex-999 rho stayed within 0.1 of zero for both."
     (Summary: "came within 0.04 of gensim's WordSim353 rho with skip-gram")"""
     ours, ref = runs["ours"], runs["gensim"]
     assert np.all((ours["wordsim"] > 0.15) & (ours["wordsim"] < 0.25)), ours["wordsim"]    # 0.184-0.228, sd 0.017
     assert abs(ours["wordsim"].mean() - ref["wordsim"].mean()) < 0.04, (ours, ref)         # 0.009
     assert np.all((ref["wordsim"] > 0.08) & (ref["wordsim"] < 0.32)), ref["wordsim"]       # one gensim seed: sanity
     for r in (ours, ref):
-        assert np.all(np.abs(r["simlex"]) < 0.07), r["simlex"]                             # |.| <= 0.049, sd 0.014
+        # |.| <= 0.049 idle, sd 0.014; gensim's two threads reached -0.073 beside a CPU hog (another interleaving)
+        assert np.all(np.abs(r["simlex"]) < 0.1), r["simlex"]
 
 
 def test_the_shared_direction_and_centring(runs):
