@@ -11,6 +11,7 @@ def one_math_thread() -> None:
     fork-safe: a worker forked after the parent's first multi-threaded torch operation (the reference
     solution graded in the parent, :mod:`.canary`) blocks for ever at its own first one. Measured: `rnncourse
     grade` of the captioning solution hung with these variables unset on a 2-core machine. The grader's
-    arithmetic is small; the students' notebooks run in their own sandboxed interpreters and are unaffected."""
+    arithmetic is small, and the students' notebooks already run on one thread (the sandbox's own environment,
+    :mod:`.sandbox`)."""
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
