@@ -132,7 +132,9 @@ def test_ship_char_lm_writes_float16_weights_and_a_manifest_that_loads_back(tmp_
 
     class Loaded:                                          # what rnncourse.pretrained.load returns, in short
         state_dict = {k: v.astype(np.float32) for k, v in weights.items()}
-    model = lm.char_model_from(Loaded, setting)
+        manifest = saved
+    model = lm.model_from_shipped(Loaded)
+    assert model.setting == setting
     assert not model.training and "rnn.weight_ih_l1" in weights
     vocab, _, _, test_ids = lm.char_data("wiki")
     assert abs(lm.evaluate_bits(model, test_ids) - saved["metrics"]["test_bits_per_char"]) < 0.01

@@ -303,18 +303,33 @@ def train_word_lstm(setting: LMSetting = WORD_LSTM, seed: int = 0, stop_after: i
     return run, fields
 
 
-def load_word_lstm(name: str = WORD_LSTM_NAME):
-    """(model, shipped) for the shipped word LSTM ``name``: a :class:`TorchLM` in eval mode holding the
-    weights of ``rnncourse.pretrained.load(name)`` (its setting read from the manifest), and that record
+def model_from_shipped(shipped) -> TorchLM:
+    """A :class:`TorchLM` in eval mode holding the weights of a shipped record (what
+    ``rnncourse.pretrained.load`` returns: ``.manifest["settings"]`` the :class:`LMSetting` fields it was
+    trained with, ``.state_dict`` its arrays); V is the number of rows of the embedding ``embed.weight``."""
+    fields = {k: v for k, v in shipped.manifest["settings"].items() if k in LMSetting.__dataclass_fields__}
+    fields["seeds"] = tuple(fields.get("seeds", (0,)))
+    V = len(shipped.state_dict["embed.weight"])
+    if shipped.manifest["settings"].get("V", V) != V:
+        raise ValueError(f"the manifest says V = {shipped.manifest['settings']['V']} but the embedding has {V} rows")
+    model = TorchLM(V, LMSetting(**fields))
+    model.load_state_dict({k: torch.from_numpy(np.asarray(v, np.float32)) for k, v in shipped.state_dict.items()})
+    return model.eval()
+
+
+def load_shipped_lm(name: str):
+    """(model, shipped) for the shipped language model ``name`` (``word_lstm`` or ``char_lstm``): the
+    :func:`model_from_shipped` of ``rnncourse.pretrained.load(name)``, and that record
     (``shipped.provenance()`` for the page)."""
     from .. import pretrained
 
     shipped = pretrained.load(name)
-    fields = {k: v for k, v in shipped.manifest["settings"].items() if k in LMSetting.__dataclass_fields__}
-    fields["seeds"] = tuple(fields.get("seeds", (0,)))
-    model = TorchLM(shipped.manifest["settings"]["V"], LMSetting(**fields))
-    model.load_state_dict({k: torch.from_numpy(np.asarray(v, np.float32)) for k, v in shipped.state_dict.items()})
-    return model.eval(), shipped
+    return model_from_shipped(shipped), shipped
+
+
+def load_word_lstm(name: str = WORD_LSTM_NAME):
+    """The shipped word LSTM: :func:`load_shipped_lm` of ``name``."""
+    return load_shipped_lm(name)
 
 
 @torch.no_grad()
@@ -338,22 +353,15 @@ def log2_probs(model: TorchLM, ids, batch_size: int = 16, T: int = 32) -> np.nda
     return out
 
 
-# The shipped character model (benchmarks/pretrained/train_char_lstm.py): a 32-wide embedding into two
-# stacked LSTM layers of H = 256, no dropout; B = 32 streams of T = 100 characters, 9,000 Adam steps
-# (about 11.5 passes over the training text) at 3e-3 with norm clipping at 1, falling linearly to 10 % over
-# the second half; the weights of the best validation bits are kept. Pilots of 7.7 M characters chose
-# these (benchmarks/pretrained/train_char_lstm.py's docstring gives their figures).
-CHAR_SHIPPED = LMSetting(hidden_size=256, num_layers=2, embedding_dim=32, dropout=0.0, T=100, batch_size=32,
+# The shipped character model (benchmarks/pretrained/train_char_lstm.py, book/language-models.md
+# sec-lm-shipped-chars): a 32-wide embedding into two stacked LSTM layers of H = 256, dropout 0.05 on the
+# embedding, between the layers and on h_t before the read-out; B = 32 streams of T = 100 characters, 9,000
+# Adam steps (about 11.5 passes over the training text) at 3e-3 with norm clipping at 1, falling linearly to
+# 10 % over the second half; the weights of the best validation bits are kept. The script's docstring
+# compares it with the other settings tried.
+CHAR_SHIPPED = LMSetting(hidden_size=256, num_layers=2, embedding_dim=32, dropout=0.05, T=100, batch_size=32,
                          steps=9000, lr=3e-3, clip=1.0, eval_every=500, decay_from=0.5, final_lr_fraction=0.1)
 CHAR_SHIPPED_NAME = "char_lstm"
-
-
-def char_model_from(pretrained_model, setting: LMSetting = CHAR_SHIPPED) -> TorchLM:
-    """A :class:`TorchLM` (eval mode) holding shipped weights (a :class:`rnncourse.pretrained.Pretrained`)."""
-    model = TorchLM(len(pretrained_model.state_dict["embed.weight"]), setting)
-    model.load_state_dict({k: torch.from_numpy(np.asarray(v, np.float32)) for k, v in
-                           pretrained_model.state_dict.items()})
-    return model.eval()
 
 
 def ship_char_lm(script: str, name: str = CHAR_SHIPPED_NAME, setting: LMSetting = CHAR_SHIPPED, seed: int = 0,
@@ -390,20 +398,11 @@ def ship_char_lm(script: str, name: str = CHAR_SHIPPED_NAME, setting: LMSetting 
     return manifest
 
 
-@torch.no_grad()
 def position_bits(model: TorchLM, ids, batch_size: int = 16, T: int = 256) -> np.ndarray:
-    """Bits of each prediction of ``model`` on the stream ``ids``, (N - 1, B): column b is the b-th
-    contiguous piece of :func:`batchify` (state carried across windows, eval mode), row t the prediction of
-    ``ids[b * N + t + 1]``. Its mean is :func:`evaluate_bits`."""
-    was_training = model.training
-    model.eval()
-    out, state = [], None
-    for x, y in stream_windows(batchify(np.asarray(ids), batch_size), T):
-        logits, state = model(torch.from_numpy(x), state)
-        logp = torch.log_softmax(logits, dim=-1).gather(-1, torch.from_numpy(y)[..., None])[..., 0]
-        out.append(-logp.numpy() / math.log(2))
-    model.train(was_training)
-    return np.concatenate(out)
+    """Bits of each prediction of ``model`` on the stream ``ids``, (N - 1, B): minus :func:`log2_probs`
+    (column b the b-th contiguous piece of :func:`batchify`, state carried across windows of T, eval
+    mode). Its mean is :func:`evaluate_bits`."""
+    return -log2_probs(model, ids, batch_size, T)
 
 
 def repeat_state(state, K: int):
