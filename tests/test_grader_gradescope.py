@@ -6,6 +6,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from rnncourse import pretrained
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,12 +44,16 @@ def test_zip_installs_the_pinned_stack_and_leaves_out_the_solutions(tmp_path):
     with zipfile.ZipFile(_build(tmp_path)) as z:
         names = z.namelist()
         setup = z.read("setup.sh").decode()
+        wheels = [n for n in names if n.startswith("rnncourse-") and n.endswith("-py3-none-any.whl")]
+        assert len(wheels) == 1, names
+        with zipfile.ZipFile(z.open(wheels[0])) as wheel:
+            in_wheel = wheel.namelist()
     assert {"setup.sh", "run_autograder", "secret"} <= set(names)
-    wheels = [n for n in names if n.startswith("rnncourse-") and n.endswith("-py3-none-any.whl")]
-    assert "torch==2.13.0" in setup and "./rnncourse-*-py3-none-any.whl" in setup and len(wheels) == 1
-    with zipfile.ZipFile(_build(tmp_path)) as z, zipfile.ZipFile(z.open(wheels[0])) as wheel:
-        assert "rnncourse/grading/runner.py" in wheel.namelist()
-        assert not [n for n in wheel.namelist() if "solutions/" in n or n.endswith(".ipynb")]
+    assert "torch==2.13.0" in setup and "./rnncourse-*-py3-none-any.whl" in setup
+    assert "rnncourse/grading/runner.py" in in_wheel
+    assert not [n for n in in_wheel if "solutions/" in n or n.endswith(".ipynb")]
+    weights = [p.name for p in pretrained.DIRECTORY.glob("*.npz")]          # not needed to grade (gradescope.py)
+    assert weights and not [n for n in in_wheel if n.endswith(".npz")]
     assert not [n for n in names if "solutions/" in n or n.endswith(".ipynb")]
 
 

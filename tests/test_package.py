@@ -91,6 +91,10 @@ def test_wheel_carries_the_whole_library_and_nothing_else(dist):
     assert package == shipped, f"missing: {sorted(package - shipped)}; unexpected: {sorted(shipped - package)}"
     for module in ("rnncourse/grading/selfcheck.py", "rnncourse/cli.py", "rnncourse/grading/assignments/rnn_bptt.py"):
         assert module in names
+    # ... and the shipped weights with their manifests (the book's pages load them; nothing is downloaded)
+    weights = {p.relative_to(ROOT).as_posix() for p in (ROOT / "rnncourse" / "pretrained").iterdir()
+               if p.suffix in (".npz", ".json")}
+    assert weights and weights <= set(names), f"weights missing from the wheel: {sorted(weights - set(names))}"
     # ... and nothing an instructor keeps to themselves: no notebooks (solutions/), no solution blocks
     assert not [n for n in names if n.endswith(".ipynb") or "solutions" in n.split("/")[:-1]]
     marker = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$", re.M)
