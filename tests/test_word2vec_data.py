@@ -7,11 +7,76 @@ from gensim.models import Word2Vec
 from rnncourse.data import WordVocab, analogy_questions, gensim_data, lee_background, wiki_sample, word_pairs
 
 
-def test_wiki_sample_has_the_tokens_of_gensims_wikicorpus():
-    ref = list(WikiCorpus(gensim_data._path(gensim_data.WIKI_FILE), dictionary={}, processes=1).get_texts())
-    ours = wiki_sample(max_sentence_length=None)
-    assert [list(a) for a in ref] == ours
+@pytest.fixture(scope="module")
+def gensims_wiki():
+    """The dump's articles as gensim's own reader (WikiCorpus) tokenises them: the reference."""
+    corpus = WikiCorpus(gensim_data._path(gensim_data.WIKI_FILE), dictionary={}, processes=1)
+    return tuple(tuple(a) for a in corpus.get_texts())
+
+
+def test_wiki_sample_has_the_tokens_of_gensims_wikicorpus(gensims_wiki):
+    ours = wiki_sample(max_sentence_length=None)       # parsed here or read from the user's cache
+    assert [list(a) for a in gensims_wiki] == ours
     assert 440_000 < sum(map(len, ours)) < 460_000 and len(ours) == 106
+
+
+@pytest.fixture
+def fresh_wiki_cache(tmp_path, monkeypatch, gensims_wiki):
+    """An empty cache folder, the in-memory copy dropped, and the parser counted (it returns the reference)."""
+    parses = []
+
+    def parse(dump):
+        parses.append(dump)
+        return gensims_wiki
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(gensim_data, "_parse_wiki", parse)
+    gensim_data._wiki_articles.cache_clear()
+    yield parses, tmp_path / "cache" / "rnncourse"
+    gensim_data._wiki_articles.cache_clear()
+
+
+def test_the_parsed_wiki_is_cached_on_disk_and_read_back_exactly(fresh_wiki_cache, gensims_wiki):
+    parses, folder = fresh_wiki_cache
+    assert gensim_data._wiki_articles() == gensims_wiki and len(parses) == 1
+    [cached] = folder.iterdir()
+    assert cached.name.startswith("wiki-tokens-") and not list(folder.glob("*.tmp"))
+    gensim_data._wiki_articles.cache_clear()
+    assert gensim_data._wiki_articles() == gensims_wiki and len(parses) == 1     # read, not parsed again
+
+
+def test_without_a_home_folder_the_wiki_is_parsed_and_nothing_kept(fresh_wiki_cache, gensims_wiki, monkeypatch):
+    parses, _ = fresh_wiki_cache
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home(cls):
+        raise RuntimeError("Could not determine home directory.")    # what pathlib says for a uid without one
+    monkeypatch.setattr(gensim_data.Path, "home", classmethod(no_home))
+    assert gensim_data._wiki_articles() == gensims_wiki and len(parses) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncated", "wrong count", "empty", "binary"])
+def test_a_damaged_cache_is_parsed_afresh_and_rewritten(fresh_wiki_cache, gensims_wiki, damage):
+    parses, folder = fresh_wiki_cache
+    gensim_data._wiki_articles()
+    [cached] = folder.iterdir()
+    text = cached.read_text(encoding="utf-8")
+    cached.write_bytes({"truncated": text[: len(text) // 2].encode(),
+                        "wrong count": text.replace("#end 106", "#end 105").encode(),
+                        "empty": b"",
+                        "binary": b"\xff\xfe\x00" * 10}[damage])
+    gensim_data._wiki_articles.cache_clear()
+    assert gensim_data._wiki_articles() == gensims_wiki and len(parses) == 2
+    assert cached.read_text(encoding="utf-8") == text                            # repaired
+
+
+def test_an_unwritable_cache_folder_costs_only_time(fresh_wiki_cache, gensims_wiki, tmp_path, monkeypatch, recwarn):
+    parses, _ = fresh_wiki_cache
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")      # mkdir fails, even for root
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert gensim_data._wiki_articles() == gensims_wiki
+    gensim_data._wiki_articles.cache_clear()
+    assert gensim_data._wiki_articles() == gensims_wiki and len(parses) == 2 and not recwarn.list
 
 
 def test_wiki_sample_pieces_are_the_articles_cut_at_max_length():

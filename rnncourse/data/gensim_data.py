@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import bz2
 import functools
+import hashlib
 import os
+import tempfile
+from pathlib import Path
 
 WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 LEE_FILE = "lee_background.cor"
@@ -67,12 +70,58 @@ def _split(sentences, max_len):
     return [list(s[i:i + max_len]) for s in sentences for i in range(0, len(s), max_len)]
 
 
-@functools.lru_cache(maxsize=1)
-def _wiki_articles() -> tuple:
+# Parsing the dump (gensim's markup filter) takes 3 to 5 s of CPU; every chapter, test process and notebook
+# that reads it would pay that again. The parsed tokens are kept as plain text in the user's cache folder,
+# named by the dump's SHA-256, gensim's version and this format's number, so a new dump or a new gensim
+# parses afresh. Plain text, not pickle: a cache file is read as words and never executed.
+_WIKI_CACHE_FORMAT = 1
+
+
+def _wiki_cache_file(dump: str) -> Path:
+    with open(dump, "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "rnncourse" / f"wiki-tokens-{digest}-gensim{_gensim().__version__}-v{_WIKI_CACHE_FORMAT}.txt"
+
+
+def _read_wiki_cache(path: Path) -> tuple | None:
+    """The articles stored at ``path`` (one line each, tokens separated by spaces, then a last line
+    ``#end <articles> <tokens>``), or None if the file is missing, unreadable or incomplete."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) < 2 or not lines[-1].startswith("#end "):
+        return None
+    articles = tuple(tuple(line.split(" ")) for line in lines[:-1])
+    expected = lines[-1].split()[1:]
+    if expected != [str(len(articles)), str(sum(map(len, articles)))] or not all(all(a) for a in articles):
+        return None
+    return articles
+
+
+def _write_wiki_cache(path: Path, articles: tuple) -> None:
+    """Store ``articles`` at ``path`` atomically (a temporary file, then a rename); if the folder cannot be
+    written, store nothing and say nothing: the cache only saves time."""
+    body = "\n".join(" ".join(a) for a in articles) + f"\n#end {len(articles)} {sum(map(len, articles))}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                         prefix=path.name, suffix=".tmp") as fh:
+            fh.write(body)
+        os.replace(fh.name, path)
+    except OSError:
+        try:
+            os.unlink(fh.name)
+        except (OSError, NameError):
+            pass
+
+
+def _parse_wiki(dump: str) -> tuple:
     from gensim.corpora import wikicorpus as wc
 
     articles = []
-    with bz2.BZ2File(_path(WIKI_FILE)) as fh:
+    with bz2.BZ2File(dump) as fh:
         for _title, text, _pageid in wc.extract_pages(fh):
             if text.lower().lstrip().startswith("#redirect"):
                 continue
@@ -82,13 +131,28 @@ def _wiki_articles() -> tuple:
     return tuple(articles)
 
 
+@functools.lru_cache(maxsize=1)
+def _wiki_articles() -> tuple:
+    dump = _path(WIKI_FILE)
+    try:
+        cache = _wiki_cache_file(dump)
+    except RuntimeError:             # no home folder to be found (say, a sandbox's user): parse, keep nothing
+        return _parse_wiki(dump)
+    articles = _read_wiki_cache(cache)
+    if articles is None:
+        articles = _parse_wiki(dump)
+        _write_wiki_cache(cache, articles)
+    return articles
+
+
 def wiki_sample(max_sentence_length: int | None = GENSIM_MAX_SENTENCE) -> list[list[str]]:
     """The shortened English Wikipedia dump, one token list per article (redirects dropped).
 
     Wiki markup is stripped and text tokenised as gensim's ``WikiCorpus`` does (lower case, tokens of
     2 to 15 letters). Articles longer than ``max_sentence_length`` tokens are cut into consecutive pieces
     of at most that length (the default, 10,000, is the longest sentence gensim's Word2Vec reads whole);
-    ``None`` keeps whole articles. Parsed once per process (about 2 s), then cached.
+    ``None`` keeps whole articles. Parsed once (3 to 5 s), then read from the user's cache folder
+    (``$XDG_CACHE_HOME/rnncourse``, or ``~/.cache/rnncourse``) and kept in memory.
     """
     _check_max_len(max_sentence_length)
     return _split(_wiki_articles(), max_sentence_length)
