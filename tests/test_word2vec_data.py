@@ -138,3 +138,14 @@ def test_vocab_encode_drops_rare_words_and_numbers_sentences():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_a_failed_rename_leaves_no_temporary_file(fresh_wiki_cache, gensims_wiki):
+    parses, folder = fresh_wiki_cache
+    gensim_data._wiki_articles()
+    [cached] = folder.iterdir()
+    cached.unlink()
+    cached.mkdir()                                  # the rename onto it fails (a folder is in the way)
+    gensim_data._wiki_articles.cache_clear()
+    assert gensim_data._wiki_articles() == gensims_wiki and len(parses) == 2
+    assert [p.name for p in folder.iterdir()] == [cached.name] and cached.is_dir()

@@ -16,6 +16,7 @@ package. Each loader returns plain Python lists of lower-cased tokens, ready for
 from __future__ import annotations
 
 import bz2
+import contextlib
 import functools
 import hashlib
 import os
@@ -104,17 +105,18 @@ def _write_wiki_cache(path: Path, articles: tuple) -> None:
     """Store ``articles`` at ``path`` atomically (a temporary file, then a rename); if the folder cannot be
     written, store nothing and say nothing: the cache only saves time."""
     body = "\n".join(" ".join(a) for a in articles) + f"\n#end {len(articles)} {sum(map(len, articles))}"
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
                                          prefix=path.name, suffix=".tmp") as fh:
+            temporary = Path(fh.name)
             fh.write(body)
-        os.replace(fh.name, path)
+        os.replace(temporary, path)
     except OSError:
-        try:
-            os.unlink(fh.name)
-        except (OSError, NameError):
-            pass
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 def _parse_wiki(dump: str) -> tuple:
