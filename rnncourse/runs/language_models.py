@@ -356,7 +356,7 @@ def log2_probs(model: TorchLM, ids, batch_size: int = 16, T: int = 32) -> np.nda
 # The shipped character model (benchmarks/pretrained/train_char_lstm.py, book/language-models.md
 # sec-lm-shipped-chars): a 32-wide embedding into two stacked LSTM layers of H = 256, dropout 0.05 on the
 # embedding, between the layers and on h_t before the read-out; B = 32 streams of T = 100 characters, 9,000
-# Adam steps (about 11.5 passes over the training text) at 3e-3 with norm clipping at 1, falling linearly to
+# Adam steps (about 11.3 passes over the training text) at 3e-3 with norm clipping at 1, falling linearly to
 # 10 % over the second half; the weights of the best validation bits are kept. The script's docstring
 # compares it with the other settings tried.
 CHAR_SHIPPED = LMSetting(hidden_size=256, num_layers=2, embedding_dim=32, dropout=0.05, T=100, batch_size=32,
